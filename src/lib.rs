@@ -19,3 +19,4 @@ pub mod capture;
 pub mod decode;
 pub mod keys;
 pub mod present;
+pub mod track;

@@ -1,0 +1,4 @@
+//! Tracking: IKE and IPsec SA tables, Cisco states, tunnels and diagnoses.
+
+pub mod diagnosis;
+pub mod states;
