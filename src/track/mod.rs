@@ -1,4 +1,5 @@
 //! Tracking: IKE and IPsec SA tables, Cisco states, tunnels and diagnoses.
 
 pub mod diagnosis;
+pub mod sequence;
 pub mod states;

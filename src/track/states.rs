@@ -405,11 +405,12 @@ pub fn phase1_step(role: Role, current: DebugState, event: Phase1Event) -> Steps
     let mut i = 0;
     for s in targets.iter() {
         // A deleted SA stays deleted; everything else only moves up the ladder.
-        if current != DebugState::IkeDestSa && s.rank() > current.rank() {
-            if let Some(slot) = out.states.get_mut(i) {
-                *slot = Some(s);
-                i += 1;
-            }
+        if current != DebugState::IkeDestSa
+            && s.rank() > current.rank()
+            && let Some(slot) = out.states.get_mut(i)
+        {
+            *slot = Some(s);
+            i += 1;
         }
     }
     out
