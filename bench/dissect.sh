@@ -83,8 +83,14 @@ row() {
     pps=$(div "$3" "$M_WALL")
     mbps=$(div "$4" "$(awk -v w="$M_WALL" 'BEGIN {print w * 1048576}')" "%.1f")
     cpps=$(div "$3" "$M_CPU")
-    ROWS+=("| \`$1\` | $2 | $3 | $M_WALL | $M_CPU | $pps | $cpps | $mbps | $(mib "$M_RSS_KB") |$([ "$M_RC" -ne 0 ] && echo " exit $M_RC" || echo "")")
+    local failed=""
+    [ "$M_RC" -ne 0 ] && failed=" **(exit $M_RC)**"
+    ROWS+=("| \`$1\`$failed | $2 | $3 | $M_WALL | $M_CPU | $pps | $cpps | $mbps | $(mib "$M_RSS_KB") |")
     LAST_PPS=$pps LAST_CPPS=$cpps
+    LAST_RSS=$M_RSS_KB
+    if [ "$M_RC" -ne 0 ]; then # no verdict from a failed run
+        LAST_PPS="" LAST_CPPS="" LAST_RSS=""
+    fi
 }
 
 log "warming the page cache with $BIG"
@@ -102,7 +108,7 @@ fi
 if [ $RUN_IKESCOPE = 1 ]; then
     best_of "$RUNS" dissect "$LOGDIR" "$IKESCOPE" dissect "$BIG"
     row "ikescope dissect" "$big_name" "$PACKETS" "$BYTES"
-    D_PPS=$LAST_PPS D_CPPS=$LAST_CPPS D_RSS=$M_RSS_KB
+    D_PPS=$LAST_PPS D_CPPS=$LAST_CPPS D_RSS=$LAST_RSS
     if "$IKESCOPE" dissect --help 2>/dev/null | grep -q -- '--json'; then
         best_of "$RUNS" dissect-json "$LOGDIR" "$IKESCOPE" dissect "$BIG" --json
         row "ikescope dissect --json" "$big_name" "$PACKETS" "$BYTES"
@@ -113,18 +119,18 @@ if [ $RUN_IKESCOPE = 1 ]; then
     if [ $REPORT = 1 ]; then
         best_of "$RUNS" report "$LOGDIR" "$IKESCOPE" report "$BIG"
         row "ikescope report" "$big_name" "$PACKETS" "$BYTES"
-        R_PPS=$LAST_PPS R_RSS=$M_RSS_KB
+        R_PPS=$LAST_PPS R_RSS=$LAST_RSS
     fi
     if [ $HALF = 1 ]; then
         warm "$HALF_PCAP"
         half_bytes=$(stat -c %s "$HALF_PCAP")
         best_of "$RUNS" dissect-half "$LOGDIR" "$IKESCOPE" dissect "$HALF_PCAP"
         row "ikescope dissect" "$(basename "$HALF_PCAP")" "$HALF_PACKETS" "$half_bytes"
-        DH_RSS=$M_RSS_KB
+        DH_RSS=$LAST_RSS
         if [ $REPORT = 1 ]; then
             best_of "$RUNS" report-half "$LOGDIR" "$IKESCOPE" report "$HALF_PCAP"
             row "ikescope report" "$(basename "$HALF_PCAP")" "$HALF_PACKETS" "$half_bytes"
-            RH_RSS=$M_RSS_KB
+            RH_RSS=$LAST_RSS
         fi
     fi
 fi
@@ -138,7 +144,7 @@ verdict() { # verdict VALUE OP TARGET
     echo "Capture: \`$big_name\`, $PACKETS packets, $BYTES bytes ($(mib $((BYTES / 1024))) MiB)$(
         [ -n "$HALF_PACKETS" ] && echo "; half: its first $HALF_PACKETS packets")."
     echo "Machine: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), one core" \
-        "(\`taskset -c $CPU\`), page cache warm, best wall time of $RUNS run(s); load average" \
+        "(\`taskset -c $CPU\`), page cache warm, best wall and best CPU time of $RUNS run(s); load average" \
         "before: $(cut -d' ' -f1-3 /proc/loadavg) on $(getconf _NPROCESSORS_ONLN) cores (wall > CPU time means the core was shared)."
     command -v tshark >/dev/null && echo "tshark: $(tshark -v 2>/dev/null | head -n 1 | sed 's/\.$//')."
     [ $RUN_IKESCOPE = 1 ] && echo "ikescope: $("$IKESCOPE" --version 2>/dev/null | head -n 1) ($IKESCOPE)."
@@ -149,8 +155,10 @@ verdict() { # verdict VALUE OP TARGET
     echo
     if isnum "$T_PPS" && isnum "$D_PPS"; then
         ratio=$(div "$D_PPS" "$T_PPS" "%.1f")
+        cpu_ratio="n/a (CPU time too small to measure)"
+        isnum "$D_CPPS" && isnum "$T_CPPS" && cpu_ratio="$(div "$D_CPPS" "$T_CPPS" "%.1f")×"
         echo "- dissect vs tshark: **${ratio}×** tshark's packets/s by wall time (target ≥ 20×: $(verdict "$ratio" ">=" 20));" \
-            "$(div "$D_CPPS" "$T_CPPS" "%.1f")× by CPU time."
+            "$cpu_ratio by CPU time."
     elif isnum "$T_PPS"; then
         echo "- tshark: $T_PPS packets/s ($T_CPPS per CPU-second); the dissect target (20×) is" \
             "$(awk -v t="$T_PPS" 'BEGIN {printf "%.0f", t * 20}') packets/s ($(awk -v t="$T_CPPS" 'BEGIN {printf "%.0f", t * 20}') per CPU-second)."

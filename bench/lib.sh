@@ -55,8 +55,9 @@ measure() {
     log "    wall ${M_WALL}s cpu ${M_CPU}s peak RSS $((M_RSS_KB / 1024)) MiB (exit $M_RC)"
 }
 
-# best_of N LABEL LOGDIR CMD...: run `measure` N times, keep the fastest successful wall time
-# and its CPU time; peak RSS is the maximum over the successful runs; M_RC is the last failure.
+# best_of N LABEL LOGDIR CMD...: run `measure` N times; keep the fastest successful wall time and,
+# separately, the lowest CPU time (on a shared machine they may come from different runs); peak
+# RSS is the maximum over the successful runs; M_RC is the last failure.
 best_of() {
     local n=$1 label=$2 logdir=$3
     shift 3
@@ -68,7 +69,10 @@ best_of() {
             continue
         fi
         if [ -z "$bw" ] || awk -v a="$M_WALL" -v b="$bw" 'BEGIN {exit !(a < b)}'; then
-            bw=$M_WALL bc=$M_CPU
+            bw=$M_WALL
+        fi
+        if [ -z "$bc" ] || awk -v a="$M_CPU" -v b="$bc" 'BEGIN {exit !(a < b)}'; then
+            bc=$M_CPU
         fi
         [ "$M_RSS_KB" -gt "$br" ] && br=$M_RSS_KB
     done

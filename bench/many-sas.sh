@@ -60,19 +60,30 @@ HALF_SAS=$((SAS / 2))
 json_field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
 ROWS=()
+FAILED=0
 declare -A RSS
 run() { # run LABEL CAPTURE SAS SPIS PACKETS
     warm "$2"
     best_of "$RUNS" "$1" "$LOGDIR" "$IKESCOPE" report "$2"
     RSS[$1]=$M_RSS_KB
-    ROWS+=("| $(basename "$2") | $3 | $4 | $5 | $M_WALL | $(div "$5" "$M_WALL") | $(mib "$M_RSS_KB") |$([ "$M_RC" -ne 0 ] && echo " exit $M_RC" || echo "")")
+    [ "$M_RC" -ne 0 ] && FAILED=1
+    local failed=""
+    [ "$M_RC" -ne 0 ] && failed=" **(exit $M_RC)**"
+    ROWS+=("| $(basename "$2")$failed | $3 | $4 | $5 | $M_WALL | $(div "$5" "$M_WALL") | $(mib "$M_RSS_KB") |")
 }
 
 run tiny "$TINY" 1 2 "$(frames_of "$TINY")"
 run half "$HALF" "$HALF_SAS" "$(json_field "$HALF.json" esp_spis)" "$(json_field "$HALF.json" frames)"
 run full "$BIG" "$SAS" "$(json_field "$BIG.json" esp_spis)" "$(json_field "$BIG.json" frames)"
 
-per_sa() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (a - b) * 1024 / n }'; }
+per_sa() {
+    if [ "$FAILED" = 1 ]; then
+        echo "n/a (ikescope report failed)"
+        return
+    else
+        awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f bytes", (a - b) * 1024 / n }'
+    fi
+}
 {
     echo "\`ikescope report\` peak RSS by number of live SAs (each IKE SA: main mode + one quick" \
         "mode, two ESP SPIs with $ESP_PER_SPI packets each, never deleted; one core, best of $RUNS run(s))."
@@ -83,7 +94,7 @@ per_sa() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (a - b) * 1
     printf '%s\n' "${ROWS[@]}"
     echo
     echo "- per IKE SA (with its 2 IPsec SAs), against the one-SA baseline:" \
-        "**$(per_sa "${RSS[full]}" "${RSS[tiny]}" "$((SAS - 1))") bytes**."
+        "**$(per_sa "${RSS[full]}" "${RSS[tiny]}" "$((SAS - 1))")**."
     echo "- per IKE SA, slope between $HALF_SAS and $SAS SAs (fixed costs cancel):" \
-        "**$(per_sa "${RSS[full]}" "${RSS[half]}" "$((SAS - HALF_SAS))") bytes**."
+        "**$(per_sa "${RSS[full]}" "${RSS[half]}" "$((SAS - HALF_SAS))")**."
 } | tee "$LOGDIR/table.md"
