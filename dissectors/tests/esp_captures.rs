@@ -119,7 +119,7 @@ fn every_lab_capture_matches_truth_per_spi() {
             check_against(&format!("lab/{s}/{}", inside.get("file").str()), inside);
         }
     }
-    // 2 SPIs in each of the 8 scenarios with one child SA, 8 in the rekey one, 40 in the
+    // 2 SPIs in each of the 7 scenarios with one child SA, 8 in the rekey one, 40 in the
     // many-tunnels one.
     assert_eq!(spis_checked, 2 * 7 + 8 + 40);
 }
