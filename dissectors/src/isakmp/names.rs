@@ -38,10 +38,12 @@ open_enum! {
         VENDOR_ID = 13 => "Vendor ID",
         /// Attributes: mode-config / XAUTH (draft-ietf-ipsec-isakmp-mode-cfg-05 §3.2).
         ATTRIBUTES = 14 => "Attributes",
-        /// SA KEK (GDOI, RFC 6407).
-        SA_KEK = 15 => "SA KEK",
-        /// SA TEK (GDOI, RFC 6407).
-        SA_TEK = 16 => "SA TEK",
+        /// NAT-D as numbered by draft-ietf-ipsec-nat-t-ike-04 to -08 (Cisco IOS and others that
+        /// negotiate those drafts still send it). IANA later gave 15 to GDOI's SA KEK, but GDOI
+        /// runs on UDP 848, never on the IKE ports this module is fed from.
+        NAT_D_DRAFT_15 = 15 => "NAT-D (draft-ietf-ipsec-nat-t-ike-04..08)",
+        /// NAT-OA as numbered by draft-ietf-ipsec-nat-t-ike-05 to -08 (GDOI's SA TEK on UDP 848).
+        NAT_OA_DRAFT_16 = 16 => "NAT-OA (draft-ietf-ipsec-nat-t-ike-05..08)",
         /// Key Download (GDOI).
         KEY_DOWNLOAD = 17 => "Key Download",
         /// Sequence Number (GDOI).
@@ -89,9 +91,9 @@ open_enum! {
         /// IKEv2 SKF (RFC 7383).
         V2_SKF = 53 => "IKEv2 Encrypted and Authenticated Fragment",
         /// NAT-D as numbered by draft-ietf-ipsec-nat-t-ike-01 to -03 (private use range).
-        NAT_D_DRAFT = 130 => "NAT-D (draft)",
+        NAT_D_DRAFT = 130 => "NAT-D (draft-ietf-ipsec-nat-t-ike-01..03)",
         /// NAT-OA as numbered by draft-ietf-ipsec-nat-t-ike-01 to -03.
-        NAT_OA_DRAFT = 131 => "NAT-OA (draft)",
+        NAT_OA_DRAFT = 131 => "NAT-OA (draft-ietf-ipsec-nat-t-ike-01..03)",
         /// Cisco (and racoon, strongSwan, Windows) IKEv1 fragmentation.
         CISCO_FRAGMENT = 132 => "Cisco Fragment",
     }
@@ -117,8 +119,8 @@ impl PayloadType {
             12 => "D",
             13 => "V",
             14 => "CP",
-            20 | 130 => "NAT-D",
-            21 | 131 => "NAT-OA",
+            15 | 20 | 130 => "NAT-D",
+            16 | 21 | 131 => "NAT-OA",
             132 => "FRAG",
             _ => return None,
         })
@@ -142,8 +144,8 @@ impl PayloadType {
             12 => "Delete payload",
             13 => "Vendor ID payload",
             14 => "Attributes payload",
-            20 | 130 => "NAT-D payload",
-            21 | 131 => "NAT-OA payload",
+            15 | 20 | 130 => "NAT-D payload",
+            16 | 21 | 131 => "NAT-OA payload",
             132 => "Fragment payload",
             _ => "unknown payload",
         }
@@ -309,6 +311,11 @@ mod tests {
         assert_eq!(PayloadType::NONCE.short_name(), Some("No"));
         assert_eq!(PayloadType(20).to_string(), "NAT-D");
         assert_eq!(PayloadType(130).to_string(), "NAT-D");
+        assert_eq!(PayloadType(15).to_string(), "NAT-D");
+        assert_eq!(
+            PayloadType::NAT_OA_DRAFT_16.name(),
+            Some("NAT-OA (draft-ietf-ipsec-nat-t-ike-05..08)")
+        );
         assert_eq!(PayloadType(99).to_string(), "UNKNOWN(99)");
         assert_eq!(PayloadType(99).name(), None);
         assert_eq!(

@@ -225,8 +225,10 @@ impl<'a> RawPayload<'a> {
             PayloadType::DELETE => Payload::Delete(DeletePayload::parse(body, at)?),
             PayloadType::VENDOR_ID => Payload::VendorId(VendorIdPayload::new(body)),
             PayloadType::ATTRIBUTES => Payload::Attributes(ConfigPayload::parse(body, at)?),
-            PayloadType::NAT_D | PayloadType::NAT_D_DRAFT => Payload::NatD(body),
-            PayloadType::NAT_OA | PayloadType::NAT_OA_DRAFT => {
+            PayloadType::NAT_D | PayloadType::NAT_D_DRAFT | PayloadType::NAT_D_DRAFT_15 => {
+                Payload::NatD(body)
+            }
+            PayloadType::NAT_OA | PayloadType::NAT_OA_DRAFT | PayloadType::NAT_OA_DRAFT_16 => {
                 Payload::NatOa(NatOaPayload::parse(body, at)?)
             }
             PayloadType::CISCO_FRAGMENT => Payload::Fragment(FragmentPayload::parse(body, at)?),
@@ -265,9 +267,9 @@ pub enum Payload<'a> {
     VendorId(VendorIdPayload<'a>),
     /// Mode-config / XAUTH attributes (payload type 14).
     Attributes(ConfigPayload<'a>),
-    /// NAT discovery hash (RFC 3947 §3.2; type 20, or 130 in the drafts).
+    /// NAT discovery hash (RFC 3947 §3.2; type 20, or 15 / 130 in the drafts).
     NatD(&'a [u8]),
-    /// NAT original address (RFC 3947 §5.2; type 21, or 131 in the drafts).
+    /// NAT original address (RFC 3947 §5.2; type 21, or 16 / 131 in the drafts).
     NatOa(NatOaPayload<'a>),
     /// A Cisco-style IKEv1 fragment (type 132).
     Fragment(FragmentPayload<'a>),
