@@ -216,7 +216,7 @@ fn external_vendor_ids() {
             _ => None,
         })
         .collect();
-    assert_eq!(v, ["FreeS/WAN/Openswan/Libreswan", "DPD 1.0"]);
+    assert_eq!(v, ["FreeS/WAN/Openswan/Libreswan (hyLdACecfa)", "DPD 1.0"]);
     let (bytes, _) = cleartext_payloads(cap, 2);
     let last = decoded(&bytes)
         .iter()

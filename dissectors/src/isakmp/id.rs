@@ -268,20 +268,12 @@ impl<'a> IdPayload<'a> {
     /// `(198.51.100.0/255.255.255.0/0/0)` — address/mask/protocol/port; a host has mask
     /// 255.255.255.255, a range is written start-end.
     pub fn cisco_proxy(&self) -> String {
-        let (addr, mask) = match self.identity {
-            Identity::Ipv4(a) => (a.to_string(), "255.255.255.255".to_string()),
-            Identity::Ipv6(a) => (a.to_string(), "128".to_string()),
-            Identity::Ipv4Subnet { addr, mask } => (addr.to_string(), mask.to_string()),
-            Identity::Ipv6Subnet { .. } => match (self.identity, self.identity.prefix_len()) {
-                (Identity::Ipv6Subnet { addr, .. }, Some(p)) => (addr.to_string(), p.to_string()),
-                _ => (self.identity.text().to_string(), String::new()),
-            },
-            _ => (self.identity.text().to_string(), String::new()),
-        };
-        if mask.is_empty() {
-            format!("({addr}/{}/{})", self.protocol_id, self.port)
-        } else {
-            format!("({addr}/{mask}/{}/{})", self.protocol_id, self.port)
+        let (p, port) = (self.protocol_id, self.port);
+        match self.identity {
+            Identity::Ipv4(a) => format!("({a}/255.255.255.255/{p}/{port})"),
+            Identity::Ipv4Subnet { addr, mask } => format!("({addr}/{mask}/{p}/{port})"),
+            Identity::Ipv6(a) => format!("({a}/128/{p}/{port})"),
+            ref other => format!("({}/{p}/{port})", other.text()),
         }
     }
 }

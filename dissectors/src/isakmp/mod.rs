@@ -52,14 +52,14 @@ pub use config::{CfgType, ConfigAttrType, ConfigAttribute, ConfigPayload, Config
 pub use delete::DeletePayload;
 pub use fragment::FragmentPayload;
 pub use header::{Flags, HEADER_LEN, Header, Message};
-pub use id::{IdPayload, IdType, Identity, NatOaPayload};
+pub use id::{IdPayload, IdType, Identity, IdentityText, NatOaPayload};
 pub use names::{Doi, ExchangeType, PayloadType, ProtocolId};
 pub use notify::{NotifyData, NotifyPayload, NotifyType};
 pub use payload::{Payload, PayloadIter, RawPayload, payloads};
 pub use policy::{IpsecPolicy, Phase1Policy};
 pub use sa::{Proposal, ProposalIter, SaPayload, Situation, Transform, TransformId, TransformIter};
-pub use text::{Hex, Printable};
-pub use vendor::{KnownVendor, VendorIdPayload, VendorVersion};
+pub use text::{DerName, Hex, Printable};
+pub use vendor::{KnownVendor, VendorCategory, VendorIdPayload, VendorVersion};
 
 /// Most payloads walked in one chain before giving up with
 /// [`ErrorKind::TooMany`](crate::ErrorKind::TooMany). A main-mode MM1 with a long vendor-ID
