@@ -21,6 +21,37 @@
 //! Offsets in every [`ParseError`](crate::ParseError) count from the first byte of the ISAKMP
 //! header, so they can be found in a hex dump of the message. For decrypted plaintext, walk
 //! it with [`payloads`] and a `base_offset` of [`HEADER_LEN`].
+//!
+//! ```
+//! use ikescope_dissectors::isakmp::{Message, NotifyType, Payload};
+//!
+//! // An unencrypted INFORMATIONAL carrying N(NO_PROPOSAL_CHOSEN), as a responder sends after
+//! // a phase-1 policy mismatch (captures/lab/mm-proposal-mismatch, frame 4).
+//! let bytes = [
+//!     0x5f, 0x9f, 0xa1, 0xc6, 0xe6, 0xf0, 0x43, 0x82, // initiator cookie
+//!     0xf5, 0x92, 0x92, 0x4a, 0xf9, 0x5a, 0xf8, 0x60, // responder cookie
+//!     0x0b, 0x10, 0x05, 0x00, // next payload N, version 1.0, INFORMATIONAL, no flags
+//!     0xdf, 0x96, 0x9f, 0x3c, // message ID
+//!     0x00, 0x00, 0x00, 0x38, // length 56
+//!     0x00, 0x00, 0x00, 0x1c, // N: last payload, length 28
+//!     0x00, 0x00, 0x00, 0x01, 0x01, 0x10, 0x00, 0x0e, // DOI IPSEC, ISAKMP, SPI size 16, type 14
+//!     0x5f, 0x9f, 0xa1, 0xc6, 0xe6, 0xf0, 0x43, 0x82, // SPI: the cookie pair
+//!     0xf5, 0x92, 0x92, 0x4a, 0xf9, 0x5a, 0xf8, 0x60,
+//! ];
+//! let msg = Message::parse(&bytes)?;
+//! assert_eq!(msg.header.initiator_cookie.to_string(), "5f9fa1c6e6f04382");
+//! for raw in msg.payloads() {
+//!     match raw?.decode()? {
+//!         Payload::Notification(n) => {
+//!             assert_eq!(n.notify_type, NotifyType::NO_PROPOSAL_CHOSEN);
+//!             assert_eq!(n.to_string(), "N(NO_PROPOSAL_CHOSEN)");
+//!             assert_eq!(n.isakmp_cookies(), Some((msg.header.initiator_cookie, msg.header.responder_cookie)));
+//!         }
+//!         other => panic!("unexpected {other}"),
+//!     }
+//! }
+//! # Ok::<(), ikescope_dissectors::ParseError>(())
+//! ```
 
 #[macro_use]
 mod macros;
