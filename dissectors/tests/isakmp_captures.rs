@@ -3,13 +3,13 @@
 //! payload chain with offsets and lengths, proposals, transforms and every attribute value.
 //! Plus the things tshark cannot tell us: vendor-ID names, IDs, NAT-D, policies.
 
-mod common;
+mod isakmp_common;
 
-use common::*;
 use ikescope_dissectors::isakmp::{
     self, Cookie, DhGroup, ExchangeType, HEADER_LEN, IdType, IkeEncryption, Message, Payload,
     PayloadType, ProtocolId, RawPayload,
 };
+use isakmp_common::*;
 
 /// (depth, type, offset, length) of payloads, proposals, transforms.
 type Framing = Vec<(u8, u8, usize, usize)>;

@@ -3,13 +3,13 @@
 //! to 0, 1, 3, 4 and its maximum, bytes flipped by a deterministic PRNG). Nothing may panic,
 //! and the documented cases must produce the right error: element, field, offset, kind.
 
-mod common;
+mod isakmp_common;
 
-use common::*;
 use ikescope_dissectors::isakmp::{
     self, Header, MAX_PAYLOADS, Message, Payload, PayloadType, payloads,
 };
 use ikescope_dissectors::{ErrorKind, ParseError};
+use isakmp_common::*;
 
 /// Every real IKEv1 message we have in the clear: the cleartext ones on the wire, and the
 /// decrypted ones from truth.json rebuilt as cleartext messages (header from the raw message,

@@ -3,16 +3,16 @@
 //! decrypted plaintext charon logged, padding and all), quick-mode SAs against the ESP SAs the
 //! kernel installed, DPD sequence numbers, deletes.
 
-mod common;
+mod isakmp_common;
 
 use std::collections::BTreeMap;
 
-use common::*;
 use ikescope_dissectors::crypto::algs::{EncAlg, IntegAlg};
 use ikescope_dissectors::isakmp::{
     self, ExchangeType, IpsecPolicy, LifeType, Message, NotifyType, Payload, PayloadType,
     Phase1Policy, ProtocolId, payloads,
 };
+use isakmp_common::*;
 
 const IKEV1_SCENARIOS: &[&str] = &[
     "am-psk-aes256-sha256-g14",

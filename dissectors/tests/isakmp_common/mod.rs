@@ -1,4 +1,5 @@
-//! Test-only helpers: a minimal legacy-pcap reader (Ethernet/802.1Q, IPv4, IPv6, UDP, the
+//! Test-only helpers for the isakmp_* tests (named so as not to collide with other modules'
+//! test helpers): a minimal legacy-pcap reader (Ethernet/802.1Q, IPv4, IPv6, UDP, the
 //! NAT-T non-ESP marker), a tiny JSON reader for truth.json, and the tshark fixture format.
 //! Deliberately small and separate from the crate's own parsers, so the crate is checked
 //! against an independent reading of the same bytes.
