@@ -1,5 +1,6 @@
 //! Tracking: IKE and IPsec SA tables, Cisco states, tunnels and diagnoses.
 
 pub mod diagnosis;
+pub mod exchange;
 pub mod sequence;
 pub mod states;
