@@ -29,6 +29,10 @@ pub fn default_filter(link: LinkType) -> String {
     }
 }
 
+/// How long an idle non-blocking capture sleeps before looking again. At 1 Gbit/s, 10 ms is
+/// 1.25 MB, well inside the 16 MiB kernel buffer.
+const POLL_INTERVAL: Duration = Duration::from_millis(10);
+
 /// How to open an interface.
 #[derive(Clone, Debug)]
 pub struct LiveOptions {
@@ -39,7 +43,8 @@ pub struct LiveOptions {
     /// Promiscuous mode: needed on a SPAN port, where frames are addressed to others.
     /// Default true.
     pub promiscuous: bool,
-    /// How long a read waits before checking whether to stop. Default 200 ms.
+    /// libpcap's read timeout (packet batching in the kernel). Default 200 ms. Stops are
+    /// noticed within 10 ms regardless: reads are non-blocking.
     pub read_timeout: Duration,
     /// Kernel buffer in bytes. Default 16 MiB (fewer drops on bursts).
     pub buffer_size: i32,
@@ -69,7 +74,7 @@ pub struct LiveStats {
 }
 
 /// Stops a [`LiveSource`] from another thread (a Ctrl-C handler, a timer): its `next_frame`
-/// returns `Ok(None)` within one read timeout.
+/// returns `Ok(None)` within 10 ms.
 #[derive(Clone, Debug)]
 pub struct StopHandle(Arc<AtomicBool>);
 
@@ -161,6 +166,11 @@ impl LiveSource {
             .timeout(timeout_ms)
             .buffer_size(options.buffer_size)
             .open()
+            .map_err(live_error)?
+            // libpcap's read timeout does not start until a packet arrives on Linux
+            // (pcap_set_timeout(3PCAP)): an idle link would block a stop forever. Non-blocking
+            // reads with a short sleep when idle notice a stop within `POLL_INTERVAL`.
+            .setnonblock()
             .map_err(live_error)?;
         let link = LinkType(u32::try_from(capture.get_datalink().0).unwrap_or(u32::MAX));
         if !link.is_supported() {
@@ -215,8 +225,7 @@ impl LiveSource {
         self.deadline = Some(deadline);
     }
 
-    /// The next frame; `Ok(None)` once stopped (handle or deadline). Waits at most one read
-    /// timeout past a stop.
+    /// The next frame; `Ok(None)` once stopped (handle or deadline), noticed within 10 ms.
     pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, CaptureError> {
         loop {
             if self.stop.is_stopped() || self.deadline.is_some_and(|d| Instant::now() >= d) {
@@ -242,7 +251,10 @@ impl LiveSource {
                         interface: 0,
                     }));
                 }
-                Err(pcap::Error::TimeoutExpired) => continue,
+                Err(pcap::Error::TimeoutExpired) => {
+                    std::thread::sleep(POLL_INTERVAL);
+                    continue;
+                }
                 Err(e) => {
                     return Err(CaptureError::Live {
                         interface: self.interface.clone(),
