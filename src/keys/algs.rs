@@ -113,7 +113,7 @@ pub(crate) fn wireshark_esp_auth(name: &str) -> Option<Integ> {
 fn any_bits(icv_len: u8) -> Integ {
     Integ::Unchecked {
         icv_len,
-        what: "\"no checking\"",
+        what: "authentication is \"no checking\"",
     }
 }
 

@@ -35,10 +35,12 @@ const TYPE7_XLAT: &[u8; 53] = b"dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k
 /// one hex byte per character, each XORed with the key stream.
 pub fn decode_type7(encoded: &str) -> Result<Vec<u8>, String> {
     let e = encoded.trim();
+    // Not quoted: a type 7 string is the key, thinly disguised.
     let bad = || {
         format!(
-            "expected a type 7 string (2 decimal digits, then hex pairs), found {}",
-            quote(e)
+            "expected a type 7 key (2 decimal digits, then pairs of hex digits), found {} \
+             characters that are not",
+            e.chars().count()
         )
     };
     if e.len() < 4 || !e.len().is_multiple_of(2) || !e.is_ascii() {
@@ -62,7 +64,8 @@ pub fn decode_type7(encoded: &str) -> Result<Vec<u8>, String> {
         .collect())
 }
 
-const TYPE6_FIX: &str = "found a type 6 key, which is encrypted with the router's master key \
+const TYPE6_FIX: &str = "expected a plain-text (type 0) or type 7 key, found a type 6 key, \
+which is encrypted with the router's master key \
 (`key config-key password-encrypt`) and cannot be decrypted here; put the plain-text key in a \
 TOML [[psk]] entry (see docs/keys.md)";
 

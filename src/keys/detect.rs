@@ -97,6 +97,10 @@ pub(crate) fn detect(text: &str) -> Option<KeyFormat> {
     if lines.iter().any(|l| super::tcpdump::looks_like_line(l)) {
         return Some(KeyFormat::TcpdumpEsp);
     }
+    // Any other TOML table header: let the TOML reader name the unknown table.
+    if lines.iter().any(|l| is_any_toml_header(l)) && lines.iter().any(|l| l.contains(" = ")) {
+        return Some(KeyFormat::Toml);
+    }
     if lines.iter().any(|l| is_swanctl_section(l)) {
         return Some(KeyFormat::Swanctl);
     }
@@ -119,6 +123,20 @@ fn is_toml_header(l: &str) -> bool {
         return false;
     };
     matches!(inner.0.trim(), "psk" | "ike" | "ikev2" | "esp")
+}
+
+fn is_any_toml_header(l: &str) -> bool {
+    let l = l.split('#').next().unwrap_or("").trim();
+    let inner = l
+        .strip_prefix("[[")
+        .and_then(|r| r.strip_suffix("]]"))
+        .or_else(|| l.strip_prefix('[').and_then(|r| r.strip_suffix(']')));
+    inner.is_some_and(|n| {
+        let n = n.trim();
+        !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    })
 }
 
 fn is_xfrm(text: &str) -> bool {

@@ -136,7 +136,7 @@ pub(crate) fn parse(file: &Arc<str>, text: &str, out: &mut Parsed) -> Result<(),
     let cx = Ctx { file, text };
     let doc: FileT = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |s| cx.line(s.start));
-        KeyFileError::at(file, line, e.message().trim().to_string())
+        KeyFileError::at(file, line, one_line(e.message()))
     })?;
     for p in &doc.psk {
         out.psks.push(psk(&cx, p)?);
@@ -151,6 +151,16 @@ pub(crate) fn parse(file: &Arc<str>, text: &str, out: &mut Parsed) -> Result<(),
         out.esp.push(esp(&cx, e)?);
     }
     Ok(())
+}
+
+/// toml's messages may span lines; a KeyFileError is one line.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn psk(cx: &Ctx, t: &Spanned<PskT>) -> Result<PskEntry, KeyFileError> {

@@ -203,9 +203,9 @@ fn alg_line(
                 "expected the key of {name} in hex (0x…), found {} (run `ip xfrm state` as root, \
                  without `nokeys`)",
                 if key_text.is_empty() {
-                    "nothing".to_string()
+                    "nothing"
                 } else {
-                    quote(key_text)
+                    "something else"
                 }
             ),
         ));

@@ -45,7 +45,8 @@ pub fn unhex(s: &str) -> Vec<u8> {
 }
 
 pub fn load(path: PathBuf) -> KeyStore {
-    KeyStore::load(std::slice::from_ref(&path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    KeyStore::load(std::slice::from_ref(&path))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
