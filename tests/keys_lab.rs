@@ -353,3 +353,26 @@ fn both_sides_logs_and_xfrm_merge_into_one_entry_each() {
             .is_empty()
     );
 }
+
+#[test]
+fn without_checkin_lines_the_natd_chunk_names_the_sa() {
+    // `checkin … with SPIs` is logged at mgr level 2; many logs have only `ike = 4`.
+    for sc in [
+        "mm-psk-aes128-sha1-g14",
+        "mm-psk-3des-md5-g2",
+        "ikev2-psk-aes128",
+    ] {
+        let t = truth(sc);
+        for host in ["left", "right"] {
+            let text = std::fs::read_to_string(lab(sc).join(format!("charon-{host}.log"))).unwrap();
+            let text: String = text
+                .lines()
+                .filter(|l| !l.contains("[MGR]"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            assert!(!text.contains("checkin"), "{sc}");
+            let store = KeyStore::from_str("trimmed.log", &text).unwrap();
+            check_charon_log(&store, &t, sc, host, true);
+        }
+    }
+}

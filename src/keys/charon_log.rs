@@ -113,6 +113,9 @@ enum Label {
     IntegR,
     SeedI,
     SeedR,
+    /// RFC 3947 §3 / RFC 7296 §2.23 NAT-D input: CKY-I ‖ CKY-R ‖ IP ‖ port. Names the IKE SA
+    /// when `checkin … with SPIs` lines are missing (they need `mgr = 2`).
+    NatdChunk,
 }
 
 fn label(text: &str) -> Option<Label> {
@@ -137,6 +140,7 @@ fn label(text: &str) -> Option<Label> {
         "integrity responder key" => Label::IntegR,
         "initiator SA seed" => Label::SeedI,
         "responder SA seed" => Label::SeedR,
+        "natd_chunk" => Label::NatdChunk,
         _ => return None,
     })
 }
@@ -154,6 +158,7 @@ struct Dump {
 struct SaState {
     version: Option<u8>,
     cookies: Option<(Cookie, Cookie)>,
+    natd_cookies: Option<(Cookie, Cookie)>,
     first_line: usize,
     keys: BTreeMap<u8, (Secret, usize)>,
     ike_proposal: Option<String>,
@@ -501,6 +506,13 @@ impl Reader<'_> {
         };
         let k = lkey(label);
         match label {
+            Label::NatdChunk => {
+                let pair =
+                    Cookie::from_slice(&bytes).zip(bytes.get(8..).and_then(Cookie::from_slice));
+                if let Some(pair) = pair {
+                    keep_best(&mut self.sa(uid, line).natd_cookies, pair);
+                }
+            }
             Label::SeedI => self.child((thread, uid), line).seed_i = Some(Secret::new(bytes)),
             Label::SeedR => {
                 let mut b = bytes;
@@ -727,11 +739,12 @@ impl Reader<'_> {
             if sa.keys.is_empty() {
                 continue;
             }
-            let Some((icookie, rcookie)) = sa.cookies else {
+            let Some((icookie, rcookie)) = sa.cookies.or(sa.natd_cookies) else {
                 self.out.warn(
                     self.file,
                     sa.first_line,
-                    format!("keys of IKE SA #{uid} skipped: the log never shows its SPIs (checkin … with SPIs)"),
+                    format!("keys of IKE SA #{uid} skipped: the log never shows its SPIs (`checkin … with \
+                         SPIs` lines need `mgr = 2`; `natd_chunk` dumps need `ike = 4`)"),
                 );
                 continue;
             };
@@ -799,6 +812,14 @@ impl Reader<'_> {
             let _ = sa.version;
             self.out.ike.push(e);
         }
+    }
+}
+
+/// Keeps the most complete cookie pair: the responder cookie is zero until MM2/IKE_SA_INIT
+/// response, then stays.
+fn keep_best(slot: &mut Option<(Cookie, Cookie)>, new: (Cookie, Cookie)) {
+    if slot.is_none_or(|(_, old_r)| old_r.is_zero() || !new.1.is_zero()) {
+        *slot = Some(new);
     }
 }
 
