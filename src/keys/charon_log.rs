@@ -154,6 +154,12 @@ struct Dump {
     uid: Option<u32>,
 }
 
+impl Drop for Dump {
+    fn drop(&mut self) {
+        wipe(&mut self.bytes);
+    }
+}
+
 #[derive(Default)]
 struct SaState {
     version: Option<u8>,
@@ -212,25 +218,31 @@ pub(crate) fn parse(file: &Arc<str>, text: &str, out: &mut Parsed) -> Result<(),
         let Some(l) = split_prefix(raw) else { continue };
         r.line(line, &l)?;
     }
-    if let Some((_, d)) = r.pending.iter().min_by_key(|(_, d)| d.line) {
-        return Err(incomplete(file, d));
+    let mut left: Vec<Dump> = r.pending.drain().map(|(_, d)| d).collect();
+    left.sort_by_key(|d| d.line);
+    for d in left {
+        r.skip_dump(d, "the log ends early");
     }
     r.flush_epoch();
     Ok(())
 }
 
-fn incomplete(file: &str, d: &Dump) -> KeyFileError {
-    KeyFileError::at(
-        file,
-        d.line,
-        format!(
-            "expected {} bytes of hex dump after `{} => {} bytes`, found {}",
-            d.len,
-            d.name,
-            d.len,
-            d.bytes.len()
-        ),
-    )
+/// Adds one row (`off`, then up to 16 hex bytes) to a dump.
+fn append_row(d: &mut Dump, off: usize, rest: &str) -> Result<(), String> {
+    if off != d.bytes.len() {
+        return Err(format!("offset {off} where {} was expected", d.bytes.len()));
+    }
+    let want = (d.len - d.bytes.len()).min(16);
+    let mut toks = rest.split(' ');
+    for _ in 0..want {
+        let tok = toks.next().unwrap_or("");
+        let byte = (tok.len() == 2)
+            .then(|| u8::from_str_radix(tok, 16).ok())
+            .flatten()
+            .ok_or("a row that is not hex byte pairs")?;
+        d.bytes.push(byte);
+    }
+    Ok(())
 }
 
 /// `   16: F1 14 3B AF    ..;.` → (offset, the rest after `: `).
@@ -241,67 +253,57 @@ fn dump_row(msg: &str) -> Option<(usize, &str)> {
 }
 
 impl Reader<'_> {
-    fn err(&self, line: usize, m: impl Into<String>) -> KeyFileError {
-        KeyFileError::at(self.file, line, m)
+    fn skip_dump(&mut self, d: Dump, why: &str) {
+        self.out.warn(
+            self.file,
+            d.line,
+            format!(
+                "`{} => {} bytes` skipped: {why} ({} of {} bytes read)",
+                d.name,
+                d.len,
+                d.bytes.len(),
+                d.len
+            ),
+        );
     }
 
     fn line(&mut self, line: usize, l: &LogLine) -> Result<(), KeyFileError> {
-        // A row of a dump this thread is assembling?
-        if let Some(d) = self.pending.get_mut(&l.thread) {
-            if let Some((off, rest)) = dump_row(l.msg) {
-                if off != d.bytes.len() {
-                    return Err(KeyFileError::at(
-                        self.file,
-                        line,
-                        format!(
-                            "expected hex dump offset {} for `{}`, found {off}",
-                            d.bytes.len(),
-                            d.name
-                        ),
-                    ));
+        // A row of a dump this thread is assembling? A damaged dump (a log cut or rate-limited
+        // by syslog) is skipped with a warning: the rest of the log is still good.
+        if let Some(mut d) = self.pending.remove(&l.thread) {
+            match dump_row(l.msg) {
+                Some((off, rest)) => {
+                    match append_row(&mut d, off, rest) {
+                        Ok(()) if d.bytes.len() == d.len => self.store(l.thread, d),
+                        Ok(()) => {
+                            self.pending.insert(l.thread, d);
+                        }
+                        Err(why) => self.skip_dump(d, &why),
+                    }
+                    return Ok(());
                 }
-                let want = (d.len - d.bytes.len()).min(16);
-                let mut toks = rest.split(' ');
-                for _ in 0..want {
-                    let tok = toks.next().unwrap_or("");
-                    let byte = (tok.len() == 2)
-                        .then(|| u8::from_str_radix(tok, 16).ok())
-                        .flatten()
-                        .ok_or_else(|| {
-                            KeyFileError::at(
-                                self.file,
-                                line,
-                                format!("expected hex byte pairs in the dump of `{}`", d.name),
-                            )
-                        })?;
-                    d.bytes.push(byte);
-                }
-                if d.bytes.len() == d.len
-                    && let Some(d) = self.pending.remove(&l.thread)
-                {
-                    self.store(l.thread, d);
-                }
-                return Ok(());
-            }
-            let d = self.pending.get(&l.thread);
-            if let Some(d) = d {
-                return Err(incomplete(self.file, d));
+                None => self.skip_dump(d, "the dump ends early"),
             }
         }
         let msg = l.msg;
         if let Some((name, rest)) = msg.split_once(" => ") {
             if let Some(lab) = label(name) {
-                let len: usize = rest
+                let len = rest
                     .split_whitespace()
                     .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| *n <= MAX_DUMP)
-                    .ok_or_else(|| {
-                        self.err(
-                            line,
-                            format!("expected `{name} => N bytes @ …` with N ≤ {MAX_DUMP}"),
-                        )
-                    })?;
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .filter(|n| *n <= MAX_DUMP);
+                let Some(len) = len else {
+                    self.out.warn(
+                        self.file,
+                        line,
+                        format!(
+                            "`{}` skipped: expected `=> N bytes` with N ≤ {MAX_DUMP}",
+                            name.trim()
+                        ),
+                    );
+                    return Ok(());
+                };
                 let d = Dump {
                     label: lab,
                     name: name.trim().to_string(),
@@ -336,9 +338,17 @@ impl Reader<'_> {
         }
         if let Some(hex) = msg.strip_prefix("key: ") {
             if let Some((sels, _)) = self.psk_ids.remove(&l.thread) {
-                let secret = parse_hex(hex).map(Secret::new).map_err(|e| {
-                    self.err(line, format!("expected the PSK in hex after `key:`, {e}"))
-                })?;
+                let secret = match parse_hex(hex) {
+                    Ok(b) => Secret::new(b),
+                    Err(e) => {
+                        self.out.warn(
+                            self.file,
+                            line,
+                            format!("PSK skipped: expected hex after `key:`, {e}"),
+                        );
+                        return Ok(());
+                    }
+                };
                 for peer in sels {
                     self.out.psks.push(PskEntry {
                         peer,
@@ -488,14 +498,9 @@ impl Reader<'_> {
         }
     }
 
-    fn store(&mut self, thread: u32, d: Dump) {
-        let Dump {
-            label,
-            bytes,
-            line,
-            uid,
-            ..
-        } = d;
+    fn store(&mut self, thread: u32, mut d: Dump) {
+        let (label, line, uid) = (d.label, d.line, d.uid);
+        let bytes = std::mem::take(&mut d.bytes);
         let Some(uid) = uid else {
             self.out.warn(
                 self.file,
@@ -859,13 +864,26 @@ mod tests {
     }
 
     #[test]
-    fn truncated_dump_is_an_error() {
+    fn truncated_dump_is_skipped_with_a_warning() {
         let text = "01[IKE] <a|1> SKEYID => 20 bytes @ 0x1\n01[IKE] <a|1>    0: 26 B9 21 F4 60 E9 90 5F 61 EA 49 AB C4 1C D7 D3  x\n01[IKE] <a|1> next\n";
         let file: Arc<str> = Arc::from("c.log");
-        let e = parse(&file, text, &mut Parsed::default()).unwrap_err();
+        let mut out = Parsed::default();
+        parse(&file, text, &mut out).unwrap();
         assert_eq!(
-            e.to_string(),
-            "c.log:1: expected 20 bytes of hex dump after `SKEYID => 20 bytes`, found 16"
+            out.warnings,
+            [
+                "warning: c.log:1: `SKEYID => 20 bytes` skipped: the dump ends early (16 of 20 \
+              bytes read)"
+            ]
         );
+        assert!(out.ike.is_empty());
+        // A row that is not hex, and a log that ends inside a dump.
+        let text = "01[IKE] <a|1> SKEYID_e => 4 bytes @ 0x1\n01[IKE] <a|1>    0: 26 ZZ 21 F4\n\
+                    02[IKE] <a|1> SKEYID => 20 bytes @ 0x1\n";
+        let mut out = Parsed::default();
+        parse(&file, text, &mut out).unwrap();
+        assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
+        assert!(out.warnings[0].contains("a row that is not hex byte pairs"));
+        assert!(out.warnings[1].contains("the log ends early"));
     }
 }
