@@ -330,3 +330,39 @@ fn all_formats_combine() {
         )
     );
 }
+
+#[test]
+fn summary_lists_entries_without_keys() {
+    let st = KeyStore::load(&[
+        fixture("every-field.toml"),
+        external("wireshark/ikev2_decryption_table"),
+        fixture("tcpdump-esp-secrets.txt"),
+    ])
+    .unwrap();
+    let items: Vec<String> = st
+        .summary()
+        .items
+        .iter()
+        .map(|i| format!("{}: {}: {}", i.origin.line, i.kind, i.description))
+        .collect();
+    let want = [
+        "4: PSK: peer 192.0.2.1 (16 bytes)",
+        "8: PSK: peer 198.51.100.0/24 (16 bytes)",
+        "12: PSK: peer fqdn:vpn.example.com (10 bytes)",
+        "16: PSK: peer user_fqdn:alice@example.com (15 bytes, remote)",
+        "21: PSK: peer keyid:lab-right (14 bytes, local)",
+        "26: PSK: peer 2001:db8::/32 (10 bytes)",
+        "30: PSK: peer %any (12 bytes)",
+        "33: IKE SA: 31acfc6c27a16728/0ed3229697e4c93b: g^xy, SKEYID, SKEYID_d, SKEYID_a, SKEYID_e, Ka",
+        "49: IKE SA: 1f8699a3d0a7f0ad/*: responder DH private value",
+        "54: IKEv2 SA: e96a2babbb1a0fa4/82118cd703c2d827: AES-CBC 128-bit, HMAC-SHA2-256-128",
+        "1: IKEv2 SA: 19ab98963486359f/78f13157ccd3b3d8: 3DES-CBC 192-bit, HMAC-SHA1-160",
+        "2: IKEv2 SA: 191ccd371a7a1f7b/bc123d15e4af593f: AES-CBC 256-bit, HMAC-SHA2-256-128",
+        "3: IKEv2 SA: 0158b8fb90b7623d/13514610cea16160: AES-GCM 256-bit, 16-byte ICV, NONE",
+        "67: ESP SA: 0xc5039682 192.0.2.2 -> 192.0.2.1: AES-CBC 128-bit, HMAC-SHA1-96",
+        "76: ESP SA: 0xc46256ee * -> 192.0.2.2: AES-GCM 128-bit, 16-byte ICV, NONE",
+        "82: ESP SA: 0x00000100 * -> 10.0.0.0/8: NULL, NONE, ESN, UDP 4500->40832",
+        "2: ESP SA: 0x12345678 * -> 192.1.2.45: 3DES-CBC 192-bit, 12-byte ICV unchecked",
+    ];
+    assert_eq!(items, want);
+}

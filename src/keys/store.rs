@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ikescope_dissectors::Cookie;
+use ikescope_dissectors::crypto::algs::EncAlg;
 
 use super::detect::{self, KeyFormat};
 use super::entries::{EspSa, IkeSecret, Ikev1Ready, Ikev2Keys, PskEntry};
@@ -430,11 +431,13 @@ impl KeyStore {
                 origin: k.origin.clone(),
                 kind: "IKEv2 SA",
                 description: format!(
-                    "{}/{}: {} {}",
+                    "{}/{}: {}, {}",
                     k.spi_i,
                     k.spi_r,
-                    k.enc
-                        .map_or_else(|| "?".to_string(), |(a, bits)| format!("{a}-{bits}")),
+                    k.enc.map_or_else(
+                        || "?".to_string(),
+                        |(a, bits)| enc_desc(a, usize::from(bits))
+                    ),
                     k.integ.map_or("?", |i| i.name())
                 ),
             });
@@ -444,14 +447,13 @@ impl KeyStore {
                 origin: sa.origin.clone(),
                 kind: "ESP SA",
                 description: format!(
-                    "0x{:08x} {} -> {}: {}-{} {}{}{}",
+                    "0x{:08x} {} -> {}: {}, {}{}{}",
                     sa.spi,
                     sa.src,
                     sa.dst,
-                    sa.enc,
-                    sa.enc_key_bits(),
+                    enc_desc(sa.enc, sa.enc_key_bits()),
                     match sa.unchecked_icv_len {
-                        Some(n) => format!("ICV {n} bytes unchecked"),
+                        Some(n) => format!("{n}-byte ICV unchecked"),
                         None => sa.integ.name().to_string(),
                     },
                     if sa.esn { ", ESN" } else { "" },
@@ -480,6 +482,15 @@ impl KeyStore {
             esp_sas: self.esp.len(),
             items,
         }
+    }
+}
+
+/// `AES-CBC 128-bit`, `AES-GCM 256-bit, 16-byte ICV`, `NULL`.
+fn enc_desc(enc: EncAlg, bits: usize) -> String {
+    match enc {
+        EncAlg::Null => "NULL".into(),
+        EncAlg::AesGcm { icv_len } => format!("AES-GCM {bits}-bit, {icv_len}-byte ICV"),
+        e => format!("{e} {bits}-bit"),
     }
 }
 
