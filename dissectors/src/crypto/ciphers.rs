@@ -226,3 +226,29 @@ pub(crate) fn split_salt<'k>(
     let salt: [u8; 4] = salt.try_into().map_err(|_| bad())?;
     Ok((key, salt))
 }
+
+/// AES in counter mode with a 32-bit big-endian block counter in the last four bytes of
+/// `counter_block` (the RFC 3686 and GCM layout): encrypts or decrypts `data`. For tests and
+/// for callers outside ESP (IKEv2 AES-CTR, RFC 5930).
+pub fn aes_ctr(key: &[u8], counter_block: &[u8; 16], data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let mut out = vec![0u8; data.len()];
+    ctr_cipher(key)?.apply(counter_block, data, &mut out)?;
+    Ok(out)
+}
+
+/// AES-GCM (NIST SP 800-38D) with a 96-bit nonce: decrypts `ciphertext` and checks `tag`
+/// (8, 12 or 16 bytes). Returns the plaintext and whether the tag verified; the plaintext is
+/// produced either way (see [`super::esp`]).
+pub fn aes_gcm_open(
+    key: &[u8],
+    nonce: &[u8; 12],
+    aad: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> Result<(Vec<u8>, bool), CryptoError> {
+    let tag_len = u8::try_from(tag.len())
+        .map_err(|_| CryptoError::Unsupported("AES-GCM ICV length other than 8, 12, 16"))?;
+    let mut out = vec![0u8; ciphertext.len()];
+    let ok = gcm_cipher(key, tag_len)?.open(nonce, aad, ciphertext, tag, &mut out)?;
+    Ok((out, ok))
+}

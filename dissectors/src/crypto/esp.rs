@@ -45,6 +45,10 @@ pub struct EspSaKeys {
     pub enc_key: Vec<u8>,
     /// [`IntegAlg::None`] for combined-mode ciphers (GCM) and NULL authentication.
     pub integ: IntegAlg,
+    /// The integrity key. Empty with an integrity algorithm means "key unknown": the ICV of
+    /// that algorithm's length is skipped and reported [`IcvStatus::Unchecked`] (tcpdump's
+    /// `-E …-hmac96:KEY` and Wireshark's "ANY 96 bit authentication [no checking]" work the
+    /// same way: they know the ICV length, not the key).
     pub integ_key: Vec<u8>,
     /// Extended (64-bit) sequence numbers negotiated (RFC 4303 §2.2.1).
     pub esn: bool,
@@ -70,7 +74,8 @@ pub enum IcvStatus {
     Ok,
     /// The ICV does not match: wrong integrity key, wrong SA, corruption, or tampering.
     Failed,
-    /// The SA has no integrity protection (NULL authentication without a combined cipher).
+    /// Not checked: the SA has no integrity protection (NULL authentication without a
+    /// combined cipher), or the integrity key is unknown.
     Unchecked,
 }
 
@@ -234,7 +239,11 @@ impl EspDecryptor {
             integ: keys.integ,
             esn: keys.esn,
             cipher,
-            mac: IntegKey::new(keys.integ, &keys.integ_key)?,
+            mac: if keys.integ_key.is_empty() {
+                IntegKey::None
+            } else {
+                IntegKey::new(keys.integ, &keys.integ_key)?
+            },
         })
     }
 
@@ -354,7 +363,7 @@ impl EspDecryptor {
             cipher => {
                 // RFC 4303 §3.4.4: the ICV covers SPI, sequence number, IV and ciphertext,
                 // plus the implicit ESN high bits after the trailer (§2.2.1).
-                let status = if self.integ == IntegAlg::None {
+                let status = if self.mac.is_none() {
                     IcvStatus::Unchecked
                 } else {
                     let covered = esp.get(..esp.len() - icv_len).unwrap_or(&[]);

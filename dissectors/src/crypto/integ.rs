@@ -76,6 +76,10 @@ impl IntegKey {
         })
     }
 
+    pub(crate) fn is_none(&self) -> bool {
+        matches!(self, IntegKey::None)
+    }
+
     /// The untruncated MAC over the concatenation of `parts` (empty for `None`).
     pub(crate) fn compute(&self, parts: &[&[u8]]) -> super::Digest {
         match self {

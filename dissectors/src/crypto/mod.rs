@@ -30,6 +30,7 @@ mod integ;
 mod xcbc;
 
 pub use algs::{EncAlg, HashAlg, IntegAlg};
+pub use ciphers::{aes_ctr, aes_gcm_open};
 pub use esp::{EspDecryptor, EspError, EspPlaintext, EspSaKeys, IcvStatus};
 pub use ikev2::SkPlaintext;
 pub use integ::icv;
