@@ -333,7 +333,7 @@ fn skf_cbc_hmac_and_gcm() {
     assert!(matches!(as_sk, Err(CryptoError::NotBlockAligned { .. })));
 
     // AES-GCM-16 SKF: AAD = IKE header ‖ SKF header (8 bytes), nonce = salt ‖ IV.
-    use aes_gcm::aead::{AeadInOut, KeyInit as _};
+    use aes_gcm::aead::AeadInOut;
     let salt = [0x44u8; 4];
     let gcm_iv = [0x55u8; 8];
     let mut gct = plain.clone();
