@@ -141,17 +141,12 @@ impl From<EspError> for ParseError {
                 needed,
                 available,
             } => ParseError::truncated("ESP packet", field, offset, needed, available),
-            EspError::NotBlockAligned {
-                offset,
-                len,
-                block_size,
-            } => ParseError::new(
+            EspError::NotBlockAligned { offset, len, .. } => ParseError::new(
                 "ESP packet",
                 "ciphertext length (not a multiple of the cipher block)",
                 offset,
                 ErrorKind::BadValue {
-                    value: u64::try_from(len).unwrap_or(u64::MAX)
-                        % u64::try_from(block_size).unwrap_or(1).max(1),
+                    value: u64::try_from(len).unwrap_or(u64::MAX),
                 },
             ),
         }
