@@ -1,8 +1,8 @@
 //! Key schedules for the ciphers, built once per key, behind small object-safe traits so the
 //! ESP and IKEv2 code can hold "some CBC cipher" without a generic parameter per algorithm.
 //!
-//! The modes come from RustCrypto (`cbc`, `ctr`, `aes-gcm`); the block ciphers from `aes`
-//! (AES-NI/VAES selected at run time through `cpufeatures`) and `des`.
+//! The modes come from RustCrypto (`cbc`, `ctr`, `aes-gcm`); AES from `aes` (AES-NI/VAES
+//! selected at run time through `cpufeatures`); DES/3DES from [`super::des_sp`].
 
 use aes::cipher::{
     BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockSizeUser, InnerIvInit, KeyInit,
@@ -14,8 +14,8 @@ use aes_gcm::aead::AeadInOut;
 use aes_gcm::aead::array::{Array, ArraySize};
 use aes_gcm::aead::consts::{U8, U12, U16};
 use aes_gcm::aead::inout::InOutBuf;
-use des::{Des, TdesEde3};
 
+use super::des_sp::DesSp;
 use super::{CryptoError, EncAlg};
 
 /// CBC decryption with a precomputed key schedule.
@@ -81,12 +81,11 @@ impl AesKey {
 /// A CBC key schedule for `alg` (DES, 3DES or AES), checking the key length.
 pub(crate) fn cbc_cipher(alg: EncAlg, key: &[u8]) -> Result<Box<dyn CbcDecrypt>, CryptoError> {
     match alg {
-        EncAlg::DesCbc => Des::new_from_slice(key)
-            .map(|c| Box::new(c) as Box<dyn CbcDecrypt>)
-            .map_err(|_| key_err("DES-CBC", key.len(), "8")),
-        EncAlg::TripleDesCbc => TdesEde3::new_from_slice(key)
-            .map(|c| Box::new(c) as Box<dyn CbcDecrypt>)
-            .map_err(|_| key_err("3DES-CBC", key.len(), "24")),
+        // DES and 3DES use the table-driven implementation in `des_sp` (see there why).
+        EncAlg::DesCbc if key.len() == 8 => Ok(Box::new(DesSp::new(key)?)),
+        EncAlg::DesCbc => Err(key_err("DES-CBC", key.len(), "8")),
+        EncAlg::TripleDesCbc if key.len() == 24 => Ok(Box::new(DesSp::new(key)?)),
+        EncAlg::TripleDesCbc => Err(key_err("3DES-CBC", key.len(), "24")),
         EncAlg::AesCbc => Ok(match AesKey::new("AES-CBC", key)? {
             AesKey::A128(c) => Box::new(c),
             AesKey::A192(c) => Box::new(c),

@@ -26,6 +26,7 @@ pub mod modp;
 pub mod prf;
 
 mod ciphers;
+mod des_sp;
 mod integ;
 mod xcbc;
 
