@@ -17,6 +17,8 @@
 
 pub mod capture;
 pub mod decode;
+pub mod decrypt;
 pub mod keys;
 pub mod present;
+pub mod table;
 pub mod track;

@@ -34,11 +34,23 @@ impl Anomalies {
 
     /// Counts an anomaly that is not a parse error (a dropped fragment, an incomplete
     /// datagram, a decryption failure), with a detail for the first occurrence.
-    pub fn record_named(&mut self, element: &'static str, code: &'static str, detail: &str, frame: u64) {
+    pub fn record_named(
+        &mut self,
+        element: &'static str,
+        code: &'static str,
+        detail: &str,
+        frame: u64,
+    ) {
         self.bump(element, code, frame, || format!("{element}: {detail}"));
     }
 
-    fn bump(&mut self, element: &'static str, code: &'static str, frame: u64, example: impl FnOnce() -> String) {
+    fn bump(
+        &mut self,
+        element: &'static str,
+        code: &'static str,
+        frame: u64,
+        example: impl FnOnce() -> String,
+    ) {
         self.by_name
             .entry((element, code))
             .and_modify(|e| e.count += 1)
@@ -72,8 +84,26 @@ mod tests {
     #[test]
     fn counts_by_element_and_code_and_keeps_the_first_example() {
         let mut a = Anomalies::default();
-        let e1 = ParseError::new("SA payload", "payload length", 40, ErrorKind::BadLength { value: 2, min: 4, max: 90 });
-        let e2 = ParseError::new("SA payload", "payload length", 80, ErrorKind::BadLength { value: 1, min: 4, max: 9 });
+        let e1 = ParseError::new(
+            "SA payload",
+            "payload length",
+            40,
+            ErrorKind::BadLength {
+                value: 2,
+                min: 4,
+                max: 90,
+            },
+        );
+        let e2 = ParseError::new(
+            "SA payload",
+            "payload length",
+            80,
+            ErrorKind::BadLength {
+                value: 1,
+                min: 4,
+                max: 9,
+            },
+        );
         a.record(&e1, 7);
         a.record(&e2, 9);
         a.record_named("IP datagram", "incomplete", "2 fragments", 3);

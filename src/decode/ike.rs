@@ -58,12 +58,18 @@ impl<'p> V1Chain<'p> {
 
     /// The first error: of the chain, or of a payload's contents.
     pub fn first_error(&self) -> Option<&ParseError> {
-        self.payloads.iter().find_map(|p| p.decoded.as_ref().err()).or(self.error.as_ref())
+        self.payloads
+            .iter()
+            .find_map(|p| p.decoded.as_ref().err())
+            .or(self.error.as_ref())
     }
 
     /// Every error, the chain's last.
     pub fn errors(&self) -> impl Iterator<Item = &ParseError> {
-        self.payloads.iter().filter_map(|p| p.decoded.as_ref().err()).chain(self.error.iter())
+        self.payloads
+            .iter()
+            .filter_map(|p| p.decoded.as_ref().err())
+            .chain(self.error.iter())
     }
 
     pub fn has(&self, t: isakmp::PayloadType) -> bool {
@@ -117,6 +123,9 @@ impl<'p> V2Chain<'p> {
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &ParseError> {
-        self.payloads.iter().filter_map(|p| p.decoded.as_ref().err()).chain(self.error.iter())
+        self.payloads
+            .iter()
+            .filter_map(|p| p.decoded.as_ref().err())
+            .chain(self.error.iter())
     }
 }

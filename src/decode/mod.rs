@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use ikescope_dissectors::ah::AhPacket;
 use ikescope_dissectors::esp::EspPacket;
-use ikescope_dissectors::net::{self, FragmentOutcome, IpPacket, IpProtocol, Network, Reassembled, Reassembler};
+use ikescope_dissectors::net::{
+    self, FragmentOutcome, IpPacket, IpProtocol, Network, Reassembled, Reassembler,
+};
 use ikescope_dissectors::{ParseError, ikev2, isakmp, natt};
 use serde::Serialize;
 
@@ -68,7 +70,10 @@ pub enum Packet<'a> {
     /// A NAT-T keepalive: one 0xFF byte on UDP 4500 (RFC 3948 §2.3).
     NatKeepalive,
     /// An IPsec packet (by port or protocol) whose header could not be read.
-    Malformed { protocol: &'static str, error: ParseError },
+    Malformed {
+        protocol: &'static str,
+        error: ParseError,
+    },
 }
 
 impl Packet<'_> {
@@ -188,7 +193,12 @@ impl Decoder {
             }
         };
         if ip.is_truncated() {
-            self.anomalies.record_named("IP packet", "truncated", "cut by the capture's snap length", frame.number);
+            self.anomalies.record_named(
+                "IP packet",
+                "truncated",
+                "cut by the capture's snap length",
+                frame.number,
+            );
         }
         if !is_ipsec_candidate(&ip) {
             self.stats.other_ip += 1;
@@ -204,21 +214,37 @@ impl Decoder {
                     fragments = datagram.fragments;
                     self.reassembled = Some(datagram);
                 }
-                FragmentOutcome::Buffered | FragmentOutcome::Duplicate | FragmentOutcome::NotAFragment => {
+                FragmentOutcome::Buffered
+                | FragmentOutcome::Duplicate
+                | FragmentOutcome::NotAFragment => {
                     return Decoded::Other;
                 }
                 FragmentOutcome::Dropped(reason) => {
-                    self.anomalies
-                        .record_named("IP fragment", reason.name(), "fragment dropped by reassembly", frame.number);
+                    self.anomalies.record_named(
+                        "IP fragment",
+                        reason.name(),
+                        "fragment dropped by reassembly",
+                        frame.number,
+                    );
                     return Decoded::Other;
                 }
             }
         }
 
-        let base = BaseMeta { frame: frame.number, ts: frame.ts, frame_len: frame.orig_len, fragments };
+        let base = BaseMeta {
+            frame: frame.number,
+            ts: frame.ts,
+            frame_len: frame.orig_len,
+            fragments,
+        };
         if fragments > 0 {
             // Split borrows: the datagram lives in `self.reassembled`, the counters beside it.
-            let Decoder { reassembled, stats, anomalies, .. } = self;
+            let Decoder {
+                reassembled,
+                stats,
+                anomalies,
+                ..
+            } = self;
             let Some(datagram) = reassembled.as_ref() else {
                 return Decoded::Other;
             };
@@ -251,9 +277,12 @@ impl Decoder {
                 d.dst,
                 d.fragments,
                 d.bytes_received,
-                d.missing_bytes.map(|m| format!(", {m} missing")).unwrap_or_default()
+                d.missing_bytes
+                    .map(|m| format!(", {m} missing"))
+                    .unwrap_or_default()
             );
-            self.anomalies.record_named("IP datagram", "incomplete", &detail, frame);
+            self.anomalies
+                .record_named("IP datagram", "incomplete", &detail, frame);
         }
     }
 }
@@ -268,10 +297,18 @@ struct BaseMeta {
 
 /// Worth decoding further: UDP (IKE/NAT-T are UDP), ESP and AH.
 fn is_ipsec_candidate(ip: &IpPacket<'_>) -> bool {
-    matches!(ip.protocol, IpProtocol::UDP | IpProtocol::ESP | IpProtocol::AH)
+    matches!(
+        ip.protocol,
+        IpProtocol::UDP | IpProtocol::ESP | IpProtocol::AH
+    )
 }
 
-fn demux<'a>(ip: &IpPacket<'a>, base: BaseMeta, stats: &mut DecodeStats, anomalies: &mut Anomalies) -> Decoded<'a> {
+fn demux<'a>(
+    ip: &IpPacket<'a>,
+    base: BaseMeta,
+    stats: &mut DecodeStats,
+    anomalies: &mut Anomalies,
+) -> Decoded<'a> {
     let meta = |transport, src_port, dst_port, len| PacketMeta {
         frame: base.frame,
         ts: base.ts,
@@ -315,7 +352,11 @@ fn demux<'a>(ip: &IpPacket<'a>, base: BaseMeta, stats: &mut DecodeStats, anomali
             };
             let (sp, dp) = (udp.src_port, udp.dst_port);
             let on_natt = sp == natt::NATT_PORT || dp == natt::NATT_PORT;
-            let transport = if on_natt { Transport::UdpNatT } else { Transport::Udp };
+            let transport = if on_natt {
+                Transport::UdpNatT
+            } else {
+                Transport::Udp
+            };
             match natt::classify_udp(sp, dp, udp.payload) {
                 Ok(natt::UdpIpsec::Other) => {
                     stats.other_ip += 1;

@@ -34,7 +34,7 @@ use ikescope_dissectors::Cookie;
 use ikescope_dissectors::crypto::algs::{EncAlg, IntegAlg};
 
 use super::algs::{Integ, check_enc_key, strongswan_enc, strongswan_integ};
-use super::entries::{EspSa, IkeSecret, Ikev2Keys, PskEntry, PskUsage, Side};
+use super::entries::{EspSa, IkeSecret, Ikev2Keys, PskEntry, PskUsage, QuickModeSecret, Side};
 use super::error::{KeyFileError, Origin};
 use super::peer::{AddrMatch, Identity, PeerSelector};
 use super::secret::{Secret, parse_hex, wipe};
@@ -116,6 +116,8 @@ enum Label {
     /// RFC 3947 §3 / RFC 7296 §2.23 NAT-D input: CKY-I ‖ CKY-R ‖ IP ‖ port. Names the IKE SA
     /// when `checkin … with SPIs` lines are missing (they need `mgr = 2`).
     NatdChunk,
+    /// A child SA's own DH secret: g(qm)^xy of a quick mode with PFS (logged by CHD).
+    ChildDh,
 }
 
 fn label(text: &str) -> Option<Label> {
@@ -141,6 +143,7 @@ fn label(text: &str) -> Option<Label> {
         "initiator SA seed" => Label::SeedI,
         "responder SA seed" => Label::SeedR,
         "natd_chunk" => Label::NatdChunk,
+        "DH secret" => Label::ChildDh,
         _ => return None,
     })
 }
@@ -187,6 +190,10 @@ struct Child {
 
 #[derive(Default)]
 struct Epoch {
+    /// The message ID of the last quick mode parsed per (thread, unique id).
+    last_qm: HashMap<(u32, u32), u32>,
+    /// Quick-mode DH secrets: (unique id, message ID, secret, line).
+    qm_dh: Vec<(u32, u32, Secret, usize)>,
     sas: BTreeMap<u32, SaState>,
     children: HashMap<(u32, u32), Child>,
     roles: HashMap<(u32, u32), Side>,
@@ -373,7 +380,12 @@ impl Reader<'_> {
         if let Some(rest) = msg.strip_prefix("parsed ") {
             // `parsed QUICK_MODE request 3182729002 [ HASH ]`
             let mut w = rest.split_whitespace();
-            if let (Some(_exchange), Some(kind)) = (w.next(), w.next()) {
+            if let (Some(exchange), Some(kind)) = (w.next(), w.next()) {
+                if exchange == "QUICK_MODE"
+                    && let Some(mid) = w.next().and_then(|m| m.parse::<u32>().ok())
+                {
+                    self.epoch.last_qm.insert(key, mid);
+                }
                 match kind {
                     "request" => {
                         self.epoch.roles.insert(key, Side::Responder);
@@ -519,6 +531,16 @@ impl Reader<'_> {
                 }
             }
             Label::SeedI => self.child((thread, uid), line).seed_i = Some(Secret::new(bytes)),
+            Label::ChildDh => {
+                // The quick mode this thread last parsed on this IKE SA is the one keyed.
+                match self.epoch.last_qm.get(&(thread, uid)).copied() {
+                    Some(mid) => self.epoch.qm_dh.push((uid, mid, Secret::new(bytes), line)),
+                    None => {
+                        let mut b = bytes;
+                        wipe(&mut b);
+                    }
+                }
+            }
             Label::SeedR => {
                 let mut b = bytes;
                 wipe(&mut b);
@@ -740,6 +762,21 @@ impl Reader<'_> {
     /// Files the IKE SAs of this charon run (a restart reuses unique ids).
     fn flush_epoch(&mut self) {
         let epoch = std::mem::take(&mut self.epoch);
+        for (uid, mid, secret, line) in epoch.qm_dh {
+            let cookies = epoch
+                .sas
+                .get(&uid)
+                .and_then(|sa| sa.cookies.or(sa.natd_cookies));
+            match cookies {
+                Some((icookie, _)) => self.out.quick_modes.push(QuickModeSecret {
+                    initiator_cookie: icookie,
+                    message_id: mid,
+                    g_qm_xy: secret,
+                    origin: Origin::new(self.file, line),
+                }),
+                None => self.out.warn(self.file, line, format!("quick-mode DH secret of IKE SA #{uid} skipped: the log never shows its SPIs")),
+            }
+        }
         for (uid, mut sa) in epoch.sas {
             if sa.keys.is_empty() {
                 continue;

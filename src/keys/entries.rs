@@ -301,3 +301,13 @@ impl EspSa {
             && self.unchecked_icv_len == other.unchecked_icv_len
     }
 }
+
+/// The DH shared secret g(qm)^xy of one quick mode with PFS (RFC 2409 §5.5: KE payloads in
+/// quick mode). Only the peers know it; KEYMAT with PFS needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuickModeSecret {
+    pub initiator_cookie: Cookie,
+    pub message_id: u32,
+    pub g_qm_xy: Secret,
+    pub origin: Origin,
+}

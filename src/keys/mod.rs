@@ -50,7 +50,9 @@ mod xfrm;
 
 pub use cisco::decode_type7;
 pub use detect::KeyFormat;
-pub use entries::{EspSa, IkeSecret, Ikev1Ready, Ikev2Keys, PskEntry, PskUsage, Side};
+pub use entries::{
+    EspSa, IkeSecret, Ikev1Ready, Ikev2Keys, PskEntry, PskUsage, QuickModeSecret, Side,
+};
 pub use error::{KeyFileError, Origin};
 pub use peer::{AddrMatch, Identity, PeerSelector};
 pub use secret::Secret;

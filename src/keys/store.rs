@@ -10,7 +10,7 @@ use ikescope_dissectors::Cookie;
 use ikescope_dissectors::crypto::algs::EncAlg;
 
 use super::detect::{self, KeyFormat};
-use super::entries::{EspSa, IkeSecret, Ikev1Ready, Ikev2Keys, PskEntry};
+use super::entries::{EspSa, IkeSecret, Ikev1Ready, Ikev2Keys, PskEntry, QuickModeSecret};
 use super::error::{KeyFileError, Origin};
 use super::peer::{AddrMatch, Identity};
 use super::secret::{Secret, wipe};
@@ -23,6 +23,7 @@ pub(crate) struct Parsed {
     pub ikev1_ready: Vec<Ikev1Ready>,
     pub ikev2: Vec<Ikev2Keys>,
     pub esp: Vec<EspSa>,
+    pub quick_modes: Vec<QuickModeSecret>,
     pub warnings: Vec<String>,
 }
 
@@ -38,6 +39,7 @@ impl Parsed {
             + self.ikev1_ready.len()
             + self.ikev2.len()
             + self.esp.len()
+            + self.quick_modes.len()
     }
 }
 
@@ -60,6 +62,7 @@ pub struct KeyStore {
     ikev1_ready: Vec<Ikev1Ready>,
     ikev2: Vec<Ikev2Keys>,
     esp: Vec<EspSa>,
+    quick_modes: Vec<QuickModeSecret>,
     files: Vec<LoadedFile>,
     warnings: Vec<String>,
 }
@@ -178,6 +181,16 @@ impl KeyStore {
         for sa in parsed.esp {
             self.merge_esp(sa);
         }
+        for q in parsed.quick_modes {
+            let dup = self.quick_modes.iter().any(|e| {
+                e.initiator_cookie == q.initiator_cookie
+                    && e.message_id == q.message_id
+                    && e.g_qm_xy == q.g_qm_xy
+            });
+            if !dup {
+                self.quick_modes.push(q);
+            }
+        }
     }
 
     fn merge_ike(&mut self, new: IkeSecret) {
@@ -228,6 +241,22 @@ impl KeyStore {
             ));
         }
         self.esp.push(new);
+    }
+
+    /// The g(qm)^xy of a quick mode with PFS, by its IKE SA and message ID.
+    pub fn quick_mode_secret(
+        &self,
+        initiator_cookie: Cookie,
+        message_id: u32,
+    ) -> Option<&QuickModeSecret> {
+        self.quick_modes
+            .iter()
+            .find(|q| q.initiator_cookie == initiator_cookie && q.message_id == message_id)
+    }
+
+    /// Every quick-mode DH secret.
+    pub fn quick_mode_secrets(&self) -> &[QuickModeSecret] {
+        &self.quick_modes
     }
 
     /// Every PSK, in file order.
@@ -357,6 +386,7 @@ impl KeyStore {
             && self.ikev1_ready.is_empty()
             && self.ikev2.is_empty()
             && self.esp.is_empty()
+            && self.quick_modes.is_empty()
     }
 
     /// Counts and a one-line description of every entry, without secrets.
@@ -462,6 +492,18 @@ impl KeyStore {
                 ),
             });
         }
+        for q in &self.quick_modes {
+            items.push(SummaryItem {
+                origin: q.origin.clone(),
+                kind: "quick-mode DH secret",
+                description: format!(
+                    "IKE SA {} quick mode {:08x}: g(qm)^xy, {} bytes",
+                    q.initiator_cookie,
+                    q.message_id,
+                    q.g_qm_xy.len()
+                ),
+            });
+        }
         let ike_keys = self
             .ike
             .iter()
@@ -477,7 +519,7 @@ impl KeyStore {
         Summary {
             files: self.files.len(),
             psks: self.psks.len(),
-            dh_secrets: self.ike.iter().filter(|e| e.has_dh()).count(),
+            dh_secrets: self.ike.iter().filter(|e| e.has_dh()).count() + self.quick_modes.len(),
             ike_keys,
             esp_sas: self.esp.len(),
             items,

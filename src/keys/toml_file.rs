@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::algs::{check_enc_key, keyword_enc, keyword_integ};
-use super::entries::{EspSa, IkeSecret, Ikev2Keys, PskEntry, PskUsage, Side};
+use super::entries::{EspSa, IkeSecret, Ikev2Keys, PskEntry, PskUsage, QuickModeSecret, Side};
 use super::error::{KeyFileError, Origin, quote};
 use super::peer::{AddrMatch, PeerSelector};
 use super::secret::{Secret, parse_hex, parse_psk_text};
@@ -27,6 +27,8 @@ struct FileT {
     ikev2: Vec<Spanned<Ikev2T>>,
     #[serde(default)]
     esp: Vec<Spanned<EspT>>,
+    #[serde(default)]
+    quick_mode: Vec<Spanned<QuickModeT>>,
 }
 
 type S = Spanned<String>;
@@ -83,6 +85,16 @@ struct EspT {
     integrity_key: Option<S>,
     esn: Option<bool>,
     encap: Option<Spanned<Vec<i64>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuickModeT {
+    initiator_cookie: S,
+    /// 8 hex digits as ikescope prints it, `0x…`, or a decimal number as charon prints it.
+    message_id: Spanned<toml::Value>,
+    #[serde(alias = "g_qm_xy")]
+    dh_shared_secret: S,
 }
 
 struct Ctx<'a> {
@@ -149,6 +161,9 @@ pub(crate) fn parse(file: &Arc<str>, text: &str, out: &mut Parsed) -> Result<(),
     }
     for e in &doc.esp {
         out.esp.push(esp(&cx, e)?);
+    }
+    for q in &doc.quick_mode {
+        out.quick_modes.push(quick_mode(&cx, q)?);
     }
     Ok(())
 }
@@ -261,6 +276,34 @@ fn ike(cx: &Ctx, t: &Spanned<IkeT>) -> Result<IkeSecret, KeyFileError> {
         );
     }
     Ok(s)
+}
+
+fn quick_mode(cx: &Ctx, t: &Spanned<QuickModeT>) -> Result<QuickModeSecret, KeyFileError> {
+    let q = t.get_ref();
+    let mid = match q.message_id.get_ref() {
+        toml::Value::Integer(n) => u32::try_from(*n).ok(),
+        toml::Value::String(s) => {
+            let s = s.trim();
+            match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+                Some(h) => u32::from_str_radix(h, 16).ok(),
+                None if s.len() == 8 => u32::from_str_radix(s, 16).ok(),
+                None => s.parse::<u32>().ok(),
+            }
+        }
+        _ => None,
+    };
+    let Some(message_id) = mid else {
+        return cx.err(
+            q.message_id.span().start,
+            "expected message_id as 8 hex digits (\"bdb4972a\"), 0x-hex, or a decimal number",
+        );
+    };
+    Ok(QuickModeSecret {
+        initiator_cookie: cx.cookie(&q.initiator_cookie, "initiator_cookie")?,
+        message_id,
+        g_qm_xy: cx.hex(&q.dh_shared_secret, "dh_shared_secret")?,
+        origin: cx.origin(t.span().start),
+    })
 }
 
 fn enc_name(cx: &Ctx, v: &S) -> Result<(EncAlg, Option<u16>), KeyFileError> {

@@ -19,6 +19,8 @@ pub enum DiagnosisCode {
     PskMismatch,
     Phase2ProposalMismatch,
     ProxyIdMismatch,
+    /// Quick mode refused by an encrypted informational nobody could read (no keys).
+    Phase2Refused,
     InvalidSpi,
     OneWayEsp,
     NatWithoutNatt,
@@ -38,12 +40,13 @@ pub enum Severity {
 }
 
 impl DiagnosisCode {
-    pub const ALL: [DiagnosisCode; 11] = [
+    pub const ALL: [DiagnosisCode; 12] = [
         DiagnosisCode::PeerUnreachable,
         DiagnosisCode::Phase1PolicyMismatch,
         DiagnosisCode::PskMismatch,
         DiagnosisCode::Phase2ProposalMismatch,
         DiagnosisCode::ProxyIdMismatch,
+        DiagnosisCode::Phase2Refused,
         DiagnosisCode::InvalidSpi,
         DiagnosisCode::OneWayEsp,
         DiagnosisCode::NatWithoutNatt,
@@ -59,6 +62,7 @@ impl DiagnosisCode {
             DiagnosisCode::PskMismatch => "psk_mismatch",
             DiagnosisCode::Phase2ProposalMismatch => "phase2_proposal_mismatch",
             DiagnosisCode::ProxyIdMismatch => "proxy_id_mismatch",
+            DiagnosisCode::Phase2Refused => "phase2_refused",
             DiagnosisCode::InvalidSpi => "invalid_spi",
             DiagnosisCode::OneWayEsp => "one_way_esp",
             DiagnosisCode::NatWithoutNatt => "nat_without_natt",
@@ -83,6 +87,7 @@ impl DiagnosisCode {
             DiagnosisCode::PskMismatch => "pre-shared key mismatch",
             DiagnosisCode::Phase2ProposalMismatch => "transform-set mismatch",
             DiagnosisCode::ProxyIdMismatch => "proxy-ID (crypto ACL) mismatch",
+            DiagnosisCode::Phase2Refused => "quick mode refused",
             DiagnosisCode::InvalidSpi => "invalid SPI: SAs out of sync",
             DiagnosisCode::OneWayEsp => "one-way ESP",
             DiagnosisCode::NatWithoutNatt => "NAT without NAT-T",
@@ -111,6 +116,9 @@ impl DiagnosisCode {
             }
             DiagnosisCode::ProxyIdMismatch => {
                 "IPSEC(validate_transform_proposal): proxy identities not supported / ISAKMP:(0):IPsec policy invalidated proposal with error 32 / ISAKMP:(0):phase 2 SA policy not acceptable! (peer {peer})"
+            }
+            DiagnosisCode::Phase2Refused => {
+                "ISAKMP:(0):phase 2 SA policy not acceptable! (peer {peer}; the reason is in an encrypted notification)"
             }
             DiagnosisCode::InvalidSpi => {
                 "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr={peer}, prot=50, spi={spi}"
@@ -150,6 +158,9 @@ impl DiagnosisCode {
             }
             DiagnosisCode::ProxyIdMismatch => {
                 "Make the crypto ACLs mirror images of each other: every `permit ip A B` on one peer needs `permit ip B A` on the other, with the same masks."
+            }
+            DiagnosisCode::Phase2Refused => {
+                "Decrypt the refusal to see which: load the PSK and DH secret (or the phase-1 key) with --keys. Then compare transform sets (`crypto ipsec transform-set`, `set pfs`) and crypto ACLs on both peers."
             }
             DiagnosisCode::InvalidSpi => {
                 "One peer dropped its SAs while the other still uses them: `clear crypto sa peer PEER` on the stale side, and enable `crypto isakmp invalid-spi-recovery` and DPD (`crypto isakmp keepalive`) so they resynchronise by themselves."
@@ -271,6 +282,7 @@ mod tests {
                 "psk_mismatch",
                 "phase2_proposal_mismatch",
                 "proxy_id_mismatch",
+                "phase2_refused",
                 "invalid_spi",
                 "one_way_esp",
                 "nat_without_natt",
