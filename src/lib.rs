@@ -19,6 +19,7 @@ pub mod capture;
 pub mod decode;
 pub mod decrypt;
 pub mod keys;
+pub mod pipeline;
 pub mod present;
 pub mod table;
 pub mod track;

@@ -133,7 +133,12 @@ pub struct Decoder {
     last_expiry: Duration,
     stats: DecodeStats,
     anomalies: Anomalies,
+    /// Datagrams given up incomplete since the last `take_incomplete`: (src, dst, first frame).
+    incomplete: Vec<(IpAddr, IpAddr, u64)>,
 }
+
+/// Incomplete datagrams kept between two `take_incomplete` calls.
+const MAX_INCOMPLETE: usize = 4096;
 
 impl Default for Decoder {
     fn default() -> Self {
@@ -152,7 +157,19 @@ impl Decoder {
             last_expiry: Duration::ZERO,
             stats: DecodeStats::default(),
             anomalies: Anomalies::default(),
+            incomplete: Vec::new(),
         }
+    }
+
+    /// Whether datagrams were given up since the last [`Decoder::take_incomplete`].
+    pub fn has_incomplete(&self) -> bool {
+        !self.incomplete.is_empty()
+    }
+
+    /// The datagrams given up incomplete (timed out, evicted, or at the end): source,
+    /// destination and the frame of their first fragment.
+    pub fn take_incomplete(&mut self) -> Vec<(IpAddr, IpAddr, u64)> {
+        std::mem::take(&mut self.incomplete)
     }
 
     pub fn stats(&self) -> &DecodeStats {
@@ -271,6 +288,9 @@ impl Decoder {
         for d in self.reassembler.drain_incomplete() {
             self.stats.incomplete_datagrams += 1;
             let frame = d.tags.first().copied().unwrap_or(0);
+            if self.incomplete.len() < MAX_INCOMPLETE {
+                self.incomplete.push((d.src, d.dst, frame));
+            }
             let detail = format!(
                 "{} → {}: {} fragment(s), {} bytes received{}",
                 d.src,

@@ -48,6 +48,7 @@ mod toml_file;
 mod wireshark;
 mod xfrm;
 
+pub use algs::{wireshark_esp_auth_name, wireshark_esp_enc_name};
 pub use cisco::decode_type7;
 pub use detect::KeyFormat;
 pub use entries::{
