@@ -757,7 +757,7 @@ fn ipsec_json(t: &Tracker, sa: &IpsecSa) -> Value {
         "conn_id": sa.conn_id,
         "message_id": sa.message_id.map(|m| format!("0x{m:08x}")),
         "negotiated": sa.negotiated,
-        "transform": sa.policy.as_ref().map(ToString::to_string),
+        "transform": sa.policy.as_ref().map(ToString::to_string).or_else(|| sa.transform_text.clone()),
         "mode": sa.policy.as_ref().and_then(|p| p.encapsulation_mode).map(|m| m.to_string()),
         "local_ident": sa.local_ident.as_deref(),
         "remote_ident": sa.remote_ident.as_deref(),

@@ -17,6 +17,8 @@ const ONE_WAY_MIN_PACKETS: u64 = 5;
 const ONE_WAY_STOPPED_SECS: i64 = 10;
 /// Maximum evidence frames kept per diagnosis.
 const MAX_FRAMES: usize = 32;
+/// RFC 7296 §3.10.1: TS_UNACCEPTABLE, IKEv2's refusal of the traffic selectors.
+const IKEV2_TS_UNACCEPTABLE: u16 = 38;
 
 pub(super) fn diagnose(t: &Tracker, final_: bool) -> Vec<Diagnosis> {
     let mut out = Vec::new();
@@ -187,7 +189,9 @@ pub(super) fn diagnose_ike_sa(t: &Tracker, sa: &IkeSa, final_: bool) -> Vec<Diag
             }
             Some(QuickModeOutcome::Refused {
                 frame, notify_type, ..
-            }) if *notify_type == NotifyType::INVALID_ID_INFORMATION.0 => {
+            }) if *notify_type == NotifyType::INVALID_ID_INFORMATION.0
+                || *notify_type == IKEV2_TS_UNACCEPTABLE =>
+            {
                 let local = qm.proxy_initiator.as_deref().unwrap_or("?");
                 let remote = qm.proxy_responder.as_deref().unwrap_or("?");
                 let mut d = Diagnosis::new(

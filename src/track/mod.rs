@@ -424,6 +424,7 @@ impl Tracker {
             dpd: DpdStats::default(),
             undecrypted: 0,
             decrypted: 0,
+            v2_seen: Vec::new(),
             tunnel,
         };
         let (id, evicted) = self.ike.insert(sa);
@@ -1123,11 +1124,8 @@ impl Tracker {
                         };
                         let spis: Vec<u32> = d.ipsec_spis().collect();
                         for spi in &spis {
-                            if let Some(sid) = self.ipsec.find(&(m.meta.src, *spi, protocol))
-                                && let Some(s) = self.ipsec.get_mut(sid)
-                                && s.deleted.is_none()
-                            {
-                                s.deleted = Some(m.meta.frame);
+                            if let Some(sid) = self.ipsec.find(&(m.meta.src, *spi, protocol)) {
+                                self.delete_ipsec_pair(sid, m.meta.frame);
                             }
                         }
                         if events {
@@ -1143,6 +1141,33 @@ impl Tracker {
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Deletes an IPsec SA and its sibling of the same quick mode: a peer deleting its inbound
+    /// SA drops the outbound one of the pair too (RFC 2408 §3.15 deletes "the SA", and IOS and
+    /// strongSwan remove both directions).
+    fn delete_ipsec_pair(&mut self, id: Id, frame: u64) {
+        let Some(sa) = self.ipsec.get_mut(id) else {
+            return;
+        };
+        sa.deleted.get_or_insert(frame);
+        let (ike_sa, mid, tunnel) = (sa.ike_sa, sa.message_id, sa.tunnel);
+        let (Some(ike_sa), Some(mid)) = (ike_sa, mid) else {
+            return;
+        };
+        let siblings: Vec<Id> = self
+            .tunnels
+            .get(tunnel)
+            .map(|t| t.ipsec_sas.clone())
+            .unwrap_or_default();
+        for sid in siblings {
+            if let Some(s) = self.ipsec.get_mut(sid)
+                && s.ike_sa == Some(ike_sa)
+                && s.message_id == Some(mid)
+            {
+                s.deleted.get_or_insert(frame);
             }
         }
     }
@@ -1278,73 +1303,79 @@ impl Tracker {
         let h = m.header;
         let xt = h.exchange_type.0;
         let response = h.flags.is_response();
-        let from_initiator = h.flags.is_initiator();
         let position = Position::V2 {
             exchange: xt,
             response,
+        };
+        let none = IkeNote {
+            conn_id: 0,
+            position,
+            sender: None,
+            retransmission: false,
         };
         let Some((id, sender)) = self.ike_sa_for_message(
             m.meta,
             2,
             h.initiator_spi,
             h.responder_spi,
-            Some(from_initiator),
+            Some(h.flags.is_initiator()),
         ) else {
-            return IkeNote {
-                conn_id: 0,
-                position,
-                sender: None,
-                retransmission: false,
-            };
+            return none;
         };
-        let max = self.config.max_transitions;
-        let events = self.config.events;
         let mid = h.message_id;
+        let (max, max_qm, events) = (
+            self.config.max_transitions,
+            self.config.max_quick_modes,
+            self.config.events,
+        );
         let Some(sa) = self.ike.get_mut(id) else {
-            return IkeNote {
-                conn_id: 0,
-                position,
-                sender: None,
-                retransmission: false,
-            };
+            return none;
         };
         sa.roles_known = true;
         if m.inner.is_some() {
             sa.decrypted += 1;
-        } else if m
-            .chain
-            .payloads
-            .iter()
-            .any(|p| p.raw.payload_type == ikev2::PayloadType::SK)
-        {
+        } else if m.chain.payloads.iter().any(|p| {
+            matches!(
+                p.raw.payload_type,
+                ikev2::PayloadType::SK | ikev2::PayloadType::SKF
+            )
+        }) {
             sa.undecrypted += 1;
         }
-        // Retransmission: the same (message ID, direction) seen before for this SA.
-        let key = mid.wrapping_mul(2).wrapping_add(u32::from(response));
-        let retransmission = sa
-            .quick_modes
-            .iter()
-            .any(|q| q.message_id == key && q.messages > 0 && xt != exchange_type::IKE_SA_INIT)
-            || (xt == exchange_type::IKE_SA_INIT
-                && sa.phase1_seen[usize::from(response)].count > 0);
+        // Retransmission: a (message ID, request/response) already seen on this SA (RFC 7296
+        // §2.1: retransmissions repeat the message ID).
+        let seen_key = (u64::from(mid) << 1) | u64::from(response);
+        let retransmission = if xt == exchange_type::IKE_SA_INIT {
+            sa.phase1_seen[usize::from(response)].count > 0
+        } else {
+            sa.v2_seen.contains(&seen_key)
+        };
         if xt == exchange_type::IKE_SA_INIT {
             let seen = &mut sa.phase1_seen[usize::from(response)];
             if seen.count == 0 {
                 seen.first_frame = m.meta.frame;
+                seen.fingerprint = m.fingerprint;
             }
             seen.count = seen.count.saturating_add(1);
             seen.last_frame = m.meta.frame;
-        } else if !retransmission && sa.quick_modes.len() < self.config.max_quick_modes {
-            let mut marker = new_quick_mode(key, sender, m.meta);
-            marker.messages = 1;
-            sa.quick_modes.push(marker);
+        } else if !retransmission {
+            push_bounded(&mut sa.v2_seen, seen_key, 128);
         }
         if retransmission {
             sa.retransmissions += 1;
         }
-        // Payloads in clear (IKE_SA_INIT) and decrypted (the rest).
-        let mut notify_error: Option<&'static str> = None;
-        let mut child_spi: Option<u32> = None;
+        // A child SA negotiation (IKE_AUTH, CREATE_CHILD_SA) is kept like a quick mode.
+        let child_exchange = matches!(xt, exchange_type::IKE_AUTH | exchange_type::CREATE_CHILD_SA);
+        if child_exchange && !response && !sa.quick_modes.iter().any(|q| q.message_id == mid) {
+            if sa.quick_modes.len() >= max_qm {
+                sa.quick_modes.remove(0);
+                sa.quick_modes_dropped += 1;
+            }
+            sa.quick_modes.push(new_quick_mode(mid, sender, m.meta));
+        }
+        // What the payloads say, clear (IKE_SA_INIT) and decrypted (the rest).
+        let mut notify_error: Option<(&'static str, u16)> = None;
+        let mut child: Option<(Option<u32>, String)> = None;
         let mut ts: [Option<String>; 2] = [None, None];
         let mut has_auth = false;
         let mut delete_ike = false;
@@ -1364,7 +1395,7 @@ impl Tracker {
                             sa.v2_offered = text.into_iter().take(MAX_OFFERS).collect();
                         }
                     } else if let Some(prop) = s.proposals.first() {
-                        child_spi = prop.spi_u32();
+                        child = Some((prop.spi_u32(), prop.to_string()));
                     }
                 }
                 ikev2::Payload::IdI(idp) => {
@@ -1374,11 +1405,24 @@ impl Tracker {
                     sa.identity[1] = Some(idp.identity.to_string().into_boxed_str())
                 }
                 ikev2::Payload::Auth(_) => has_auth = true,
-                ikev2::Payload::Notify(n) if n.notify_type.is_error() => {
-                    notify_error = Some(n.notify_type.name().unwrap_or("NOTIFY"));
+                ikev2::Payload::Notify(n) => {
+                    let name = n.notify_type.name().unwrap_or("NOTIFY");
+                    if n.notify_type.is_error() {
+                        notify_error = Some((name, n.notify_type.0));
+                        if sa.notifies.len() < MAX_NOTIFIES {
+                            sa.notifies.push(NotifySeen {
+                                frame: m.meta.frame,
+                                from: sender,
+                                exchange: xt,
+                                notify_type: n.notify_type.0,
+                                name,
+                                decrypted: m.inner.is_some(),
+                            });
+                        }
+                    }
                 }
-                ikev2::Payload::TsI(t) => ts[0] = t.selectors.first().map(|s| s.to_string()),
-                ikev2::Payload::TsR(t) => ts[1] = t.selectors.first().map(|s| s.to_string()),
+                ikev2::Payload::TsI(t) => ts[0] = t.selectors.first().map(ts_cisco),
+                ikev2::Payload::TsR(t) => ts[1] = t.selectors.first().map(ts_cisco),
                 ikev2::Payload::Delete(d) => {
                     if d.protocol_id == ikev2::ProtocolId::IKE {
                         delete_ike = true;
@@ -1397,7 +1441,7 @@ impl Tracker {
                 retransmission,
             };
         }
-        // State machines (docs/states.md, IKEv2 section).
+        // IKE SA states (docs/states.md, IKEv2).
         let mut steps: Vec<(Role, V2State)> = Vec::new();
         match (xt, response) {
             (exchange_type::IKE_SA_INIT, false) => {
@@ -1407,8 +1451,11 @@ impl Tracker {
                 steps.push((Role::Responder, V2State::RWaitAuth))
             }
             (exchange_type::IKE_AUTH, false) => steps.push((Role::Initiator, V2State::IWaitAuth)),
+            // An IKE_AUTH response authenticates the SA unless it says otherwise; a refused
+            // child SA (NO_PROPOSAL_CHOSEN, TS_UNACCEPTABLE) still leaves the IKE SA up.
             (exchange_type::IKE_AUTH, true)
-                if notify_error.is_none() && (has_auth || m.inner.is_none()) =>
+                if (has_auth || m.inner.is_none())
+                    && notify_error.is_none_or(|(_, t)| t != NOTIFY_AUTHENTICATION_FAILED) =>
             {
                 steps.push((Role::Responder, V2State::Ready));
                 steps.push((Role::Initiator, V2State::Ready));
@@ -1444,13 +1491,18 @@ impl Tracker {
                 }
             }
         }
-        if let Some(err) = notify_error
+        let fatal = match (xt, notify_error) {
+            (exchange_type::IKE_SA_INIT, Some((name, _))) => Some(name),
+            (exchange_type::IKE_AUTH, Some((name, NOTIFY_AUTHENTICATION_FAILED))) => Some(name),
+            _ => None,
+        };
+        if let Some(name) = fatal
             && sa.established.is_none()
             && sa.outcome.is_none()
         {
             sa.outcome = Some(Outcome::Failed {
                 frame: m.meta.frame,
-                reason: format!("{err} from the {}", sender.name()),
+                reason: format!("{name} from the {}", sender.name()),
             });
         }
         if delete_ike && sa.outcome.is_none() {
@@ -1476,33 +1528,70 @@ impl Tracker {
         }
         let conn_id = sa.conn_id;
         let tunnel = sa.tunnel;
-        // Child SA: the request's SPI is the initiator's inbound, the response's the
-        // responder's (RFC 7296 §1.3 / §3.3.1). Kept on the request's marker until the response.
-        if matches!(xt, exchange_type::IKE_AUTH | exchange_type::CREATE_CHILD_SA) {
-            let req_key = mid.wrapping_mul(2);
-            if let Some(q) = sa.quick_modes.iter_mut().find(|q| q.message_id == req_key) {
-                if !response {
-                    q.spi_initiator = child_spi;
-                    q.proxy_initiator = ts[0].clone().map(String::into_boxed_str);
-                    q.proxy_responder = ts[1].clone().map(String::into_boxed_str);
-                    q.decrypted |= m.inner.is_some();
-                } else {
-                    q.spi_responder = child_spi;
+        // Child SA: the request's SA carries the initiator's inbound SPI, the response's the
+        // responder's (RFC 7296 §1.3, §3.3.1).
+        let mut child_done = false;
+        if child_exchange && let Some(q) = sa.quick_modes.iter_mut().find(|q| q.message_id == mid) {
+            q.messages = q.messages.saturating_add(1);
+            q.last_frame = m.meta.frame;
+            q.decrypted |= m.inner.is_some();
+            if !response {
+                if let Some((spi, _)) = &child {
+                    q.spi_initiator = *spi;
                 }
+                q.proxy_initiator = ts[0].clone().map(String::into_boxed_str);
+                q.proxy_responder = ts[1].clone().map(String::into_boxed_str);
+                q.state[q.initiator as usize] = QuickModeState::IkeQmIQm1;
+            } else if let Some((name, t)) = notify_error.filter(|_| q.outcome.is_none()) {
+                q.outcome = Some(QuickModeOutcome::Refused {
+                    frame: m.meta.frame,
+                    notify: name,
+                    notify_type: t,
+                });
+                q.state = [QuickModeState::IkeQmFailed; 2];
+            } else if let Some((spi, text)) = &child {
+                q.spi_responder = *spi;
+                q.transform_text = Some(text.clone());
+                q.state = [QuickModeState::IkeQmPhase2Complete; 2];
+                q.outcome = Some(QuickModeOutcome::Complete {
+                    frame: m.meta.frame,
+                });
+                child_done = true;
+            } else if m.inner.is_none() && xt == exchange_type::IKE_AUTH {
+                // Unread IKE_AUTH response: the child SA is assumed up (its SPIs come from the
+                // wire and are linked as inferred).
+                q.state = [QuickModeState::IkeQmPhase2Complete; 2];
+                q.outcome = Some(QuickModeOutcome::Complete {
+                    frame: m.meta.frame,
+                });
             }
         }
         self.events.extend(new_events);
         if newly && let Some(t) = self.tunnels.get_mut(tunnel) {
             t.established_count += 1;
         }
-        if response && matches!(xt, exchange_type::IKE_AUTH | exchange_type::CREATE_CHILD_SA) {
+        if child_done {
             self.v2_child_done(id, mid, m.meta);
         }
         for spi in delete_spis {
-            if let Some(sid) = self.ipsec.find(&(m.meta.src, spi, 50))
-                && let Some(s) = self.ipsec.get_mut(sid)
-            {
-                s.deleted.get_or_insert(m.meta.frame);
+            if let Some(sid) = self.ipsec.find(&(m.meta.src, spi, 50)) {
+                self.delete_ipsec_pair(sid, m.meta.frame);
+            }
+        }
+        if delete_ike {
+            // RFC 7296 §1.4.1: deleting an IKE SA implicitly closes its Child SAs (unlike
+            // IKEv1, where IPsec SAs outlive their ISAKMP SA).
+            let children: Vec<Id> = self
+                .tunnels
+                .get(tunnel)
+                .map(|t| t.ipsec_sas.clone())
+                .unwrap_or_default();
+            for sid in children {
+                if let Some(s) = self.ipsec.get_mut(sid)
+                    && s.ike_sa == Some(id)
+                {
+                    s.deleted.get_or_insert(m.meta.frame);
+                }
             }
         }
         IkeNote {
@@ -1515,12 +1604,7 @@ impl Tracker {
 
     fn v2_child_done(&mut self, id: Id, mid: u32, meta: &PacketMeta) {
         let Some(sa) = self.ike.get(id) else { return };
-        let Some(q) = sa
-            .quick_modes
-            .iter()
-            .find(|q| q.message_id == mid.wrapping_mul(2))
-            .cloned()
-        else {
+        let Some(q) = sa.quick_modes.iter().find(|q| q.message_id == mid).cloned() else {
             return;
         };
         let (Some(spi_i), Some(spi_r)) = (q.spi_initiator, q.spi_responder) else {
@@ -1543,6 +1627,7 @@ impl Tracker {
                 s.ike_sa = Some(id);
                 s.conn_id = Some(conn_id);
                 s.message_id = Some(mid);
+                s.transform_text = q.transform_text.clone();
                 s.local_ident = local.clone();
                 s.remote_ident = remote.clone();
                 s.established = Some((meta.frame, meta.ts));
@@ -1579,6 +1664,7 @@ impl Tracker {
             message_id: None,
             negotiated,
             policy: None,
+            transform_text: None,
             local_ident: None,
             remote_ident: None,
             established: None,
@@ -1743,6 +1829,32 @@ impl Tracker {
     }
 }
 
+/// RFC 7296 §3.3: AUTHENTICATION_FAILED.
+const NOTIFY_AUTHENTICATION_FAILED: u16 = 24;
+
+/// A traffic selector as `show crypto ipsec sa` prints an ident: (addr/mask/prot/port).
+fn ts_cisco(ts: &ikev2::TrafficSelector<'_>) -> String {
+    match ts {
+        ikev2::TrafficSelector::AddressRange(r) => {
+            let addr = match (r.prefix_len(), r.start) {
+                (Some(len), IpAddr::V4(a)) => {
+                    let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
+                    format!("{a}/{}", std::net::Ipv4Addr::from(mask))
+                }
+                (Some(len), IpAddr::V6(a)) => format!("{a}/{len}"),
+                (None, _) => format!("{}-{}", r.start, r.end),
+            };
+            let port = if r.start_port == r.end_port {
+                r.start_port
+            } else {
+                0
+            };
+            format!("({addr}/{}/{port})", r.ip_protocol)
+        }
+        other => format!("({other})"),
+    }
+}
+
 fn sa_spi(table: &Table<IpsecSa>, id: Id) -> u32 {
     table.get(id).map_or(0, |s| s.spi)
 }
@@ -1767,6 +1879,7 @@ fn new_quick_mode(message_id: u32, sender: Role, meta: &PacketMeta) -> QuickMode
         pfs: false,
         decrypted: false,
         outcome: None,
+        transform_text: None,
     }
 }
 

@@ -226,6 +226,8 @@ pub struct IkeSa {
     /// Encrypted messages that could not be decrypted (no keys, or keys that did not fit).
     pub undecrypted: u32,
     pub decrypted: u32,
+    /// IKEv2: (message ID << 1 | response) of messages seen, to tell retransmissions.
+    pub v2_seen: Vec<u64>,
     pub tunnel: Id,
 }
 
@@ -358,6 +360,8 @@ pub struct QuickMode {
     /// Whether the content was read (decrypted); without keys only the order is known.
     pub decrypted: bool,
     pub outcome: Option<QuickModeOutcome>,
+    /// IKEv2: the accepted child proposal as text (`ESP: AES_CBC_128/HMAC_SHA1_96/NO_EXT_SEQ`).
+    pub transform_text: Option<String>,
 }
 
 /// An IPsec SA: one SPI in one direction.
@@ -378,6 +382,8 @@ pub struct IpsecSa {
     /// to its tunnel by addresses and time: inferred).
     pub negotiated: bool,
     pub policy: Option<IpsecPolicy>,
+    /// IKEv2: the child SA's proposal as text (IKEv1 SAs have `policy`).
+    pub transform_text: Option<String>,
     /// Proxies from the receiver's view: its local and the remote ident.
     pub local_ident: Option<Box<str>>,
     pub remote_ident: Option<Box<str>>,
