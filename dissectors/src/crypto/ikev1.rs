@@ -2,7 +2,7 @@
 //! (§5.5), and CBC decryption of encrypted ISAKMP message bodies.
 //!
 //! Every formula is quoted next to the code that computes it. `prf` is the HMAC of the
-//! negotiated hash, `hash` the hash itself ([`super::prf`]); `|` is concatenation.
+//! negotiated hash, `hash` the hash itself ([`super::prf`](mod@super::prf)); `|` is concatenation.
 //!
 //! # What the `_b` inputs are
 //!

@@ -2,7 +2,7 @@
 //! (RFC 7296 §3.14, RFC 5282), and ESP decryption with ICV checks (RFC 4303 and the transform
 //! RFCs). Pure functions over byte slices; RustCrypto does the primitives.
 //!
-//! - [`prf`]: the IKEv1 prf (HMAC of the negotiated hash) and the plain hash, into a fixed-size
+//! - [`prf`](mod@prf): the IKEv1 prf (HMAC of the negotiated hash) and the plain hash, into a fixed-size
 //!   [`Digest`] that never touches the heap.
 //! - [`ikev1`]: SKEYID for every authentication method, SKEYID_d/a/e, the phase-1 cipher key
 //!   (Appendix B expansion), the phase-1 and phase-2 IVs, HASH_I/HASH_R, the quick-mode and
