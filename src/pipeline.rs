@@ -2,8 +2,6 @@
 //! events, keys, the TUI) drives a [`Pipeline`] over its frames and reads what it needs from
 //! the [`Processed`] packet or from the tracker's tables; none of them parses.
 
-use std::hash::{Hash, Hasher};
-
 use ikescope_dissectors::ah::AhPacket;
 use ikescope_dissectors::crypto::IcvStatus;
 use ikescope_dissectors::esp::EspPacket;
@@ -18,11 +16,9 @@ use crate::track::{EspCheck, IkeNote, IkeV1Input, IkeV2Input, Tracker, TrackerCo
 
 /// What one IPsec packet turned into.
 pub enum Processed<'a> {
-    IkeV1 {
-        msg: isakmp::Message<'a>,
-        outcome: IkeV1Outcome,
-        note: IkeNote,
-    },
+    /// `chain` is the cleartext payload chain (empty for an encrypted message: a decrypted
+    /// one is walked from `outcome.plaintext` by whoever needs it).
+    IkeV1 { msg: isakmp::Message<'a>, chain: V1Chain<'a>, outcome: IkeV1Outcome, note: IkeNote },
     IkeV2 {
         msg: ikev2::Message<'a>,
         outcome: IkeV2Outcome,
@@ -85,25 +81,23 @@ impl Pipeline {
         };
         let processed = match packet {
             Packet::IkeV1(msg) => {
-                let fingerprint = fingerprint(msg.raw);
+                // Only decryption needs it (byte-identical retransmissions reuse their IV).
+                let fingerprint = if decryptor.has_keys() { fingerprint(msg.raw) } else { 0 };
                 let outcome = decryptor.ikev1(&meta, &msg, fingerprint);
-                let chain = match &outcome.plaintext {
-                    Some(pt) => V1Chain::walk(msg.header.next_payload, pt, isakmp::HEADER_LEN),
-                    None => V1Chain::of_message(&msg),
-                };
+                let clear = V1Chain::of_message(&msg);
+                let decrypted = outcome.plaintext.as_ref().map(|pt| V1Chain::walk(msg.header.next_payload, pt, isakmp::HEADER_LEN));
                 let note = tracker.ike_v1(&IkeV1Input {
                     meta: &meta,
                     header: &msg.header,
-                    chain: &chain,
+                    chain: decrypted.as_ref().unwrap_or(&clear),
                     encrypted: msg.is_encrypted(),
                     decrypted: outcome.status.is_decrypted(),
                     auth: outcome.hash.as_ref().map(|h| h.result),
-                    fingerprint,
                 });
-                Processed::IkeV1 { msg, outcome, note }
+                drop(decrypted);
+                Processed::IkeV1 { msg, chain: clear, outcome, note }
             }
             Packet::IkeV2(msg) => {
-                let fingerprint = fingerprint(msg.as_bytes());
                 let outcome = decryptor.ikev2(&meta, &msg);
                 let chain = V2Chain::of_message(&msg);
                 let inner = outcome
@@ -116,7 +110,6 @@ impl Pipeline {
                     chain: &chain,
                     inner: inner.as_ref(),
                     auth: outcome.integrity.as_ref().map(|h| h.result),
-                    fingerprint,
                 });
                 Processed::IkeV2 { msg, outcome, note }
             }
@@ -180,11 +173,10 @@ pub fn esp_check(o: &EspOutcome<'_>) -> EspCheck {
     }
 }
 
-/// A hash of a message's bytes, to recognise byte-identical retransmissions.
+/// A hash of a message's bytes, to recognise byte-identical retransmissions (FNV-1a: cheap, and
+/// a collision only costs trying one IV candidate too many).
 fn fingerprint(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Whether an IKE message's status says it was read (clear or decrypted).

@@ -1,6 +1,5 @@
 //! `ikescope dissect`: one line (or JSON object) per IPsec packet, `-v` for the tree.
 
-use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 
 use ikescope_dissectors::ikev2;
@@ -8,7 +7,7 @@ use ikescope_dissectors::isakmp::{self, Payload};
 use serde_json::{Map, Value, json};
 
 use super::cli::DissectArgs;
-use super::format::{epoch, hex, push_endpoint, rfc3339};
+use super::format::{epoch, hex, push_endpoint, push_hex, push_relative_time, push_u64, push_u64_padded, rfc3339};
 use super::progress::Progress;
 use super::tree::{self, Node};
 use super::{
@@ -25,10 +24,14 @@ use crate::track::{IkeNote, TrackerConfig};
 pub fn run(args: &DissectArgs) -> Result<(), AppError> {
     let keys = load_keys(&args.keys)?;
     let mut source = open_input(&args.input)?;
-    let mut pipeline = Pipeline::new(keys, TrackerConfig::default(), Tracking::IkeOnly);
+    // Only each message's place in its exchange is needed: no learning, and a modest cap (an
+    // IKE SA idle long enough to be evicted just loses its MM/QM numbering).
+    let config = TrackerConfig { learn: false, max_ike_sas: 65_536, max_ipsec_sas: 1, max_tunnels: 65_536, ..TrackerConfig::default() };
+    let mut pipeline = Pipeline::new(keys, config, Tracking::IkeOnly);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-    let mut line = String::with_capacity(512);
+    let mut line: Vec<u8> = Vec::with_capacity(512);
+    let mut tree_text = String::new();
     let mut first_ts: Option<Timestamp> = None;
     let mut deferred = None;
     let mut progress = Progress::new(&source);
@@ -53,11 +56,13 @@ pub fn run(args: &DissectArgs) -> Result<(), AppError> {
         } else {
             text_line(&mut line, &meta, &processed, start);
             if args.verbose {
+                tree_text.clear();
                 for n in tree_of(&processed) {
-                    n.render(3, &mut line);
+                    n.render(3, &mut tree_text);
                 }
+                line.extend_from_slice(tree_text.as_bytes());
             }
-            out.write_all(line.as_bytes())?;
+            out.write_all(&line)?;
         }
         if count_reached(&args.input, seen) {
             break;
@@ -75,57 +80,56 @@ pub fn run(args: &DissectArgs) -> Result<(), AppError> {
     }
 }
 
-/// The one-line form.
-fn text_line(line: &mut String, meta: &PacketMeta, p: &Processed<'_>, start: Timestamp) {
-    let rel = (meta.ts.secs - start.secs) as f64
-        + (f64::from(meta.ts.nanos) - f64::from(start.nanos)) / 1e9;
-    let _ = write!(line, "{:>6} {:>11.6} ", meta.frame, rel);
+/// The one-line form (the hot path: no `fmt` machinery for the common fields).
+fn text_line(line: &mut Vec<u8>, meta: &PacketMeta, p: &Processed<'_>, start: Timestamp) {
+    push_u64_padded(line, meta.frame, 6);
+    line.push(b' ');
+    push_relative_time(line, meta.ts, start);
+    line.push(b' ');
     push_endpoint(line, meta.src, meta.src_port);
-    line.push_str(" -> ");
+    line.extend_from_slice(" -> ".as_bytes());
     push_endpoint(line, meta.dst, meta.dst_port);
-    line.push(' ');
+    line.push(b' ');
     match p {
-        Processed::IkeV1 { msg, outcome, note } => {
+        Processed::IkeV1 { msg, chain, outcome, note } => {
             let h = &msg.header;
-            let _ = write!(
-                line,
-                "ISAKMP {} {} {}/{} mid={:08x} ",
-                h.exchange_type.short_name().unwrap_or("exchange"),
-                note.position,
-                h.initiator_cookie,
-                h.responder_cookie,
-                h.message_id
-            );
+            line.extend_from_slice("ISAKMP ".as_bytes());
+            line.extend_from_slice(h.exchange_type.short_name().unwrap_or("exchange").as_bytes());
+            line.push(b' ');
+            line.extend_from_slice(note.position.label().as_bytes());
+            line.push(b' ');
+            push_hex(line, h.initiator_cookie.as_u64(), 16);
+            line.push(b'/');
+            push_hex(line, h.responder_cookie.as_u64(), 16);
+            line.extend_from_slice(" mid=".as_bytes());
+            push_hex(line, u64::from(h.message_id), 8);
+            line.push(b' ');
             if meta.transport == Transport::UdpNatT {
-                line.push_str("(NAT-T) ");
+                line.extend_from_slice("(NAT-T) ".as_bytes());
             }
             match &outcome.plaintext {
                 Some(pt) => {
                     payload_list_v1(line, &V1Chain::walk(h.next_payload, pt, isakmp::HEADER_LEN));
-                    line.push_str(" decrypted");
+                    line.extend_from_slice(" decrypted".as_bytes());
                 }
                 None if msg.is_encrypted() => {
-                    line.push_str("encrypted");
+                    line.extend_from_slice("encrypted".as_bytes());
                     if let DecryptStatus::Failed { .. } = outcome.status {
-                        line.push_str(" (decryption failed)");
+                        line.extend_from_slice(" (decryption failed)".as_bytes());
                     }
                 }
-                None => payload_list_v1(line, &V1Chain::of_message(msg)),
+                None => payload_list_v1(line, chain),
             }
             push_hash(line, outcome.hash.as_ref());
             push_note(line, note);
         }
         Processed::IkeV2 { msg, outcome, note } => {
             let h = msg.header();
-            let _ = write!(
-                line,
-                "IKEv2 {} {}/{} mid={} ",
-                note.position, h.initiator_spi, h.responder_spi, h.message_id
-            );
+            let _ = write!(line, "IKEv2 {} {}/{} mid={} ", note.position, h.initiator_spi, h.responder_spi, h.message_id);
             match &outcome.plaintext {
                 Some((pt, first, base)) => {
                     payload_list_v2(line, &V2Chain::walk(*first, pt, *base));
-                    line.push_str(" decrypted");
+                    line.extend_from_slice(" decrypted".as_bytes());
                 }
                 None => payload_list_v2(line, &V2Chain::of_message(msg)),
             }
@@ -133,36 +137,29 @@ fn text_line(line: &mut String, meta: &PacketMeta, p: &Processed<'_>, start: Tim
             push_note(line, note);
         }
         Processed::Esp { esp, outcome } => {
-            let _ = write!(
-                line,
-                "ESP spi=0x{:08x} seq={} len={}",
-                esp.spi(),
-                esp.sequence(),
-                meta.len
-            );
+            line.extend_from_slice("ESP spi=0x".as_bytes());
+            push_hex(line, u64::from(esp.spi()), 8);
+            line.extend_from_slice(" seq=".as_bytes());
+            push_u64(line, u64::from(esp.sequence()));
+            line.extend_from_slice(" len=".as_bytes());
+            push_u64(line, meta.len as u64);
             if meta.transport == Transport::UdpNatT {
-                line.push_str(" (UDP-encapsulated)");
+                line.extend_from_slice(" (UDP-encapsulated)".as_bytes());
             }
             push_esp_outcome(line, outcome);
         }
         Processed::Ah { ah } => {
-            let _ = write!(
-                line,
-                "AH spi=0x{:08x} seq={} len={}",
-                ah.spi(),
-                ah.sequence(),
-                meta.len
-            );
+            let _ = write!(line, "AH spi=0x{:08x} seq={} len={}", ah.spi(), ah.sequence(), meta.len);
         }
-        Processed::NatKeepalive => line.push_str("NAT-keepalive"),
+        Processed::NatKeepalive => line.extend_from_slice(b"NAT-keepalive"),
         Processed::Malformed { protocol, error } => {
             let _ = write!(line, "{} malformed: {error}", protocol.to_uppercase());
         }
     }
-    line.push('\n');
+    line.push(b'\n');
 }
 
-fn push_esp_outcome(line: &mut String, o: &EspOutcome<'_>) {
+fn push_esp_outcome(line: &mut Vec<u8>, o: &EspOutcome<'_>) {
     match &o.status {
         EspStatus::NoKeys => {}
         EspStatus::Failed { why } => {
@@ -181,7 +178,7 @@ fn push_esp_outcome(line: &mut String, o: &EspOutcome<'_>) {
     }
 }
 
-fn push_hash(line: &mut String, h: Option<&HashCheck>) {
+fn push_hash(line: &mut Vec<u8>, h: Option<&HashCheck>) {
     if let Some(h) = h {
         let verdict = match h.result {
             AuthCheck::Verified => "verified",
@@ -192,38 +189,38 @@ fn push_hash(line: &mut String, h: Option<&HashCheck>) {
     }
 }
 
-fn push_note(line: &mut String, note: &IkeNote) {
+fn push_note(line: &mut Vec<u8>, note: &IkeNote) {
     if note.retransmission {
-        line.push_str(" (retransmission)");
+        line.extend_from_slice(" (retransmission)".as_bytes());
     }
 }
 
 /// Payload names as charon prints them: `SA V V`, `KE No NAT-D NAT-D`, `HASH N(INITIAL_CONTACT)`.
-fn payload_list_v1(line: &mut String, chain: &V1Chain<'_>) {
-    line.push('[');
+fn payload_list_v1(line: &mut Vec<u8>, chain: &V1Chain<'_>) {
+    line.push(b'[');
     for (i, p) in chain.payloads.iter().enumerate() {
         if i > 0 {
-            line.push(' ');
+            line.push(b' ');
         }
         match &p.decoded {
             Ok(Payload::Notification(n)) => {
                 let _ = write!(line, "N({})", n.notify_type);
             }
-            Ok(Payload::Delete(_)) => line.push('D'),
-            _ => line.push_str(p.raw.payload_type.short_name().unwrap_or("?")),
+            Ok(Payload::Delete(_)) => line.push(b'D'),
+            _ => line.extend_from_slice(p.raw.payload_type.short_name().unwrap_or("?").as_bytes()),
         }
     }
-    line.push(']');
+    line.push(b']');
     if chain.error.is_some() || chain.payloads.iter().any(|p| p.decoded.is_err()) {
-        line.push_str(" MALFORMED");
+        line.extend_from_slice(" MALFORMED".as_bytes());
     }
 }
 
-fn payload_list_v2(line: &mut String, chain: &V2Chain<'_>) {
-    line.push('[');
+fn payload_list_v2(line: &mut Vec<u8>, chain: &V2Chain<'_>) {
+    line.push(b'[');
     for (i, p) in chain.payloads.iter().enumerate() {
         if i > 0 {
-            line.push(' ');
+            line.push(b' ');
         }
         match &p.decoded {
             Ok(ikev2::Payload::Notify(n)) => {
@@ -234,21 +231,18 @@ fn payload_list_v2(line: &mut String, chain: &V2Chain<'_>) {
             }
         }
     }
-    line.push(']');
+    line.push(b']');
     if chain.error.is_some() || chain.payloads.iter().any(|p| p.decoded.is_err()) {
-        line.push_str(" MALFORMED");
+        line.extend_from_slice(" MALFORMED".as_bytes());
     }
 }
 
 pub(super) fn tree_of(p: &Processed<'_>) -> Vec<Node> {
     match p {
-        Processed::IkeV1 { msg, outcome, .. } => {
-            let chain = match &outcome.plaintext {
-                Some(pt) => V1Chain::walk(msg.header.next_payload, pt, isakmp::HEADER_LEN),
-                None => V1Chain::of_message(msg),
-            };
-            tree::ikev1(msg, &chain, &outcome.status, outcome.hash.as_ref())
-        }
+        Processed::IkeV1 { msg, chain, outcome, .. } => match &outcome.plaintext {
+            Some(pt) => tree::ikev1(msg, &V1Chain::walk(msg.header.next_payload, pt, isakmp::HEADER_LEN), &outcome.status, outcome.hash.as_ref()),
+            None => tree::ikev1(msg, chain, &outcome.status, outcome.hash.as_ref()),
+        },
         Processed::IkeV2 { msg, outcome, .. } => {
             let chain = V2Chain::of_message(msg);
             let inner = outcome
@@ -372,7 +366,7 @@ pub(super) fn json_object(meta: &PacketMeta, p: &Processed<'_>, verbose: bool) -
         m.insert("reassembled_from_fragments".into(), json!(meta.fragments));
     }
     match p {
-        Processed::IkeV1 { msg, outcome, note } => {
+        Processed::IkeV1 { msg, chain: clear, outcome, note } => {
             let h = &msg.header;
             m.insert("version".into(), json!(1));
             m.insert(
@@ -391,11 +385,9 @@ pub(super) fn json_object(meta: &PacketMeta, p: &Processed<'_>, verbose: bool) -
             );
             m.insert("position".into(), json!(note.position.label()));
             m.insert("length".into(), json!(h.length));
-            let chain = match &outcome.plaintext {
-                Some(pt) => V1Chain::walk(h.next_payload, pt, isakmp::HEADER_LEN),
-                None => V1Chain::of_message(msg),
-            };
-            m.insert("payloads".into(), json!(v1_payload_names(&chain)));
+            let decrypted = outcome.plaintext.as_ref().map(|pt| V1Chain::walk(h.next_payload, pt, isakmp::HEADER_LEN));
+            let chain = decrypted.as_ref().unwrap_or(clear);
+            m.insert("payloads".into(), json!(v1_payload_names(chain)));
             m.insert("encrypted".into(), json!(msg.is_encrypted()));
             m.insert("decrypted".into(), json!(outcome.plaintext.is_some()));
             m.insert("retransmission".into(), json!(note.retransmission));

@@ -55,6 +55,10 @@ pub struct TrackerConfig {
     pub max_quick_modes: usize,
     /// Keep events for the caller to drain (`ikescope events`, the TUI log).
     pub events: bool,
+    /// Learn what messages carry (policies, identities, vendor IDs, NAT-D, notifications,
+    /// deletes, quick-mode SPIs). Off for `dissect`, which needs only each message's place in
+    /// its exchange.
+    pub learn: bool,
 }
 
 impl Default for TrackerConfig {
@@ -68,6 +72,7 @@ impl Default for TrackerConfig {
             max_transitions: 64,
             max_quick_modes: 64,
             events: false,
+            learn: true,
         }
     }
 }
@@ -97,8 +102,6 @@ pub struct IkeV1Input<'a, 'p> {
     pub decrypted: bool,
     /// The verification of the HASH this message carries, where keys allowed it.
     pub auth: Option<AuthCheck>,
-    /// A hash of the message bytes, to tell byte-identical retransmissions.
-    pub fingerprint: u64,
 }
 
 /// What the layer below knows of one IKEv2 message.
@@ -110,7 +113,6 @@ pub struct IkeV2Input<'a, 'p> {
     /// The decrypted SK content, if keys allowed it.
     pub inner: Option<&'a V2Chain<'p>>,
     pub auth: Option<AuthCheck>,
-    pub fingerprint: u64,
 }
 
 /// What decryption told of one ESP/AH packet.
@@ -429,7 +431,9 @@ impl Tracker {
         };
         let (id, evicted) = self.ike.insert(sa);
         self.stats.ike_sas_created += 1;
-        if let Some(old) = evicted {
+        if let Some(old) = evicted
+            && self.config.learn
+        {
             self.conclude(&old);
         }
         if let Some(t) = self.tunnels.get_mut(tunnel) {
@@ -587,7 +591,9 @@ impl Tracker {
             }
             exchange_type::QUICK_MODE => self.quick_mode_message(id, sender, m),
             exchange_type::INFORMATIONAL => {
-                self.informational(id, sender, m);
+                if self.config.learn {
+                    self.informational(id, sender, m);
+                }
                 (Position::Informational, false)
             }
             exchange_type::TRANSACTION => (Position::Transaction, false),
@@ -632,14 +638,13 @@ impl Tracker {
         let retransmission = seen.count > 0;
         if seen.count == 0 {
             seen.first_frame = m.meta.frame;
-            seen.fingerprint = m.fingerprint;
         }
         seen.count = seen.count.saturating_add(1);
         seen.last_frame = m.meta.frame;
         if msg == Phase1Msg::Mm1 || msg == Phase1Msg::Am1 {
             sa.roles_known = true;
         }
-        if readable {
+        if readable && self.config.learn {
             self.learn_phase1_payloads(id, sender, msg, m);
         }
         let auth = m.auth.unwrap_or(AuthCheck::Unchecked);
@@ -886,7 +891,7 @@ impl Tracker {
         let readable = !m.encrypted || m.decrypted;
         let carries_sa = readable.then(|| m.chain.has(PayloadType::SA));
         let mid = m.header.message_id;
-        let max_qm = self.config.max_quick_modes;
+        let (max_qm, learn) = (self.config.max_quick_modes, self.config.learn);
         let Some(sa) = self.ike.get_mut(id) else {
             return (Position::Unknown(32), false);
         };
@@ -918,7 +923,9 @@ impl Tracker {
         }
         if readable {
             qm.decrypted = true;
-            learn_quick_mode_payloads(qm, msg, m.chain);
+            if learn {
+                learn_quick_mode_payloads(qm, msg, m.chain);
+            }
         }
         if !retransmission {
             self.apply_quick_mode(id, qi, msg, m.meta);
@@ -1354,7 +1361,6 @@ impl Tracker {
             let seen = &mut sa.phase1_seen[usize::from(response)];
             if seen.count == 0 {
                 seen.first_frame = m.meta.frame;
-                seen.fingerprint = m.fingerprint;
             }
             seen.count = seen.count.saturating_add(1);
             seen.last_frame = m.meta.frame;

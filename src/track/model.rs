@@ -145,8 +145,6 @@ pub struct MessageSeen {
     pub count: u16,
     pub first_frame: u64,
     pub last_frame: u64,
-    /// A hash of the first copy's bytes, to tell a byte-identical retransmission.
-    pub fingerprint: u64,
 }
 
 /// A notification as it matters to the tracker.

@@ -14,6 +14,23 @@ use super::reader::be_u32;
 use super::text::{Hex, Printable, is_printable};
 use crate::cookie::Cookie;
 
+/// The table's entries by their first byte, so recognising a vendor ID looks at a handful of
+/// entries instead of all of them (vendor IDs are on every MM1/MM2 of a busy span port).
+fn table_index() -> &'static [Vec<u16>] {
+    static INDEX: std::sync::OnceLock<Vec<Vec<u16>>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = vec![Vec::new(); 256];
+        for (i, e) in TABLE.iter().enumerate() {
+            if let (Some(first), Ok(i)) = (e.bytes.first(), u16::try_from(i))
+                && let Some(slot) = index.get_mut(usize::from(*first))
+            {
+                slot.push(i);
+            }
+        }
+        index
+    })
+}
+
 /// A Vendor ID payload: opaque bytes identifying an implementation or a capability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VendorIdPayload<'a> {
@@ -198,7 +215,10 @@ impl<'a> VendorIdPayload<'a> {
     /// the vendor defines one); the longest matching entry wins, the earlier on a tie.
     pub fn recognize(&self) -> Option<KnownVendor<'a>> {
         let mut best: Option<(usize, KnownVendor<'a>)> = None;
-        for e in TABLE {
+        let first = usize::from(*self.data.first()?);
+        // Only the entries starting with this byte can match (every entry has a prefix).
+        let candidates = table_index().get(first).map_or(&[][..], Vec::as_slice);
+        for e in candidates.iter().filter_map(|&i| TABLE.get(usize::from(i))) {
             if let Some(k) = e.matches(self.data)
                 && best.as_ref().is_none_or(|(len, _)| e.bytes.len() > *len)
             {
