@@ -190,13 +190,11 @@ fn every_capture_agrees_with_tshark_frame_by_frame() {
             } else if !row["ah.spi"].is_empty()
                 && (o["protocol"] != "ah" || o["spi"] != row["ah.spi"].as_str())
             {
-                {
-                    problems.push(format!(
-                        "{cap} frame {f}: AH {} vs tshark {}",
-                        short(o),
-                        row["ah.spi"]
-                    ));
-                }
+                problems.push(format!(
+                    "{cap} frame {f}: AH {} vs tshark {}",
+                    short(o),
+                    row["ah.spi"]
+                ));
             }
         }
         for (f, o) in &by_frame {
