@@ -100,9 +100,9 @@ pub fn files_in(rel_dir: &str) -> Vec<String> {
 /// A fresh directory under Cargo's per-test-target temporary directory.
 pub fn tmp_dir(name: &str) -> PathBuf {
     static N: AtomicU64 = AtomicU64::new(0);
+    // No process ID in the name: a rerun reuses (and first empties) the same directories.
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "acceptance-{name}-{}-{}",
-        std::process::id(),
+        "acceptance-{name}-{}",
         N.fetch_add(1, Ordering::Relaxed)
     ));
     let _ = std::fs::remove_dir_all(&dir);
