@@ -977,3 +977,33 @@ fn wireshark_tables_written_always_load_back() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+#[ignore = "bug: `keys --help` says the --wireshark tables (they contain keys) are \"written only with --show-keys\", but `keys CAP --keys K --wireshark DIR` without --show-keys writes ikev1_decryption_table and esp_sa anyway (help text or behaviour is wrong)"]
+fn wireshark_export_needs_show_keys_as_documented() {
+    let sc = "mm-psk-aes128-sha1-g14";
+    let dir = tmp_dir("ws-no-show");
+    let d = dir.to_string_lossy().into_owned();
+    let help = ikescope(&["keys", "--help"]).stdout;
+    assert!(
+        help.contains("written only with --show-keys"),
+        "help text changed:\n{help}"
+    );
+    let run = ikescope(&[
+        "keys",
+        &lab_capture(sc),
+        "--keys",
+        &lab_keys(sc),
+        "--wireshark",
+        &d,
+    ]);
+    let written: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        written.is_empty(),
+        "without --show-keys `{}` wrote {written:?}",
+        run.cmd()
+    );
+}
