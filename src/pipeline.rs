@@ -9,7 +9,7 @@ use ikescope_dissectors::{ParseError, ikev2, isakmp};
 
 use crate::capture::Frame;
 use crate::decode::ike::{V1Chain, V2Chain};
-use crate::decode::{Decoded, Decoder, Packet, PacketMeta};
+use crate::decode::{Anomalies, Decoded, Decoder, Packet, PacketMeta};
 use crate::decrypt::{DecryptStatus, Decryptor, EspOutcome, EspStatus, IkeV1Outcome, IkeV2Outcome};
 use crate::keys::KeyStore;
 use crate::track::{EspCheck, IkeNote, IkeV1Input, IkeV2Input, Tracker, TrackerConfig};
@@ -18,7 +18,12 @@ use crate::track::{EspCheck, IkeNote, IkeV1Input, IkeV2Input, Tracker, TrackerCo
 pub enum Processed<'a> {
     /// `chain` is the cleartext payload chain (empty for an encrypted message: a decrypted
     /// one is walked from `outcome.plaintext` by whoever needs it).
-    IkeV1 { msg: isakmp::Message<'a>, chain: V1Chain<'a>, outcome: IkeV1Outcome, note: IkeNote },
+    IkeV1 {
+        msg: isakmp::Message<'a>,
+        chain: V1Chain<'a>,
+        outcome: IkeV1Outcome,
+        note: IkeNote,
+    },
     IkeV2 {
         msg: ikev2::Message<'a>,
         outcome: IkeV2Outcome,
@@ -35,6 +40,8 @@ pub enum Processed<'a> {
     Malformed {
         protocol: &'static str,
         error: ParseError,
+        /// What was captured of it.
+        bytes: &'a [u8],
     },
 }
 
@@ -49,6 +56,9 @@ pub enum Tracking {
 
 pub struct Pipeline {
     pub decoder: Decoder,
+    /// Anomalies found above the decoder (payload chains, decrypted plaintexts), kept apart
+    /// because a decoded packet borrows the decoder; [`Pipeline::anomalies`] merges both.
+    payload_anomalies: Anomalies,
     pub decryptor: Decryptor,
     pub tracker: Tracker,
     tracking: Tracking,
@@ -58,6 +68,7 @@ impl Pipeline {
     pub fn new(keys: KeyStore, config: TrackerConfig, tracking: Tracking) -> Pipeline {
         Pipeline {
             decoder: Decoder::new(),
+            payload_anomalies: Anomalies::default(),
             decryptor: Decryptor::new(keys),
             tracker: Tracker::new(config),
             tracking,
@@ -72,6 +83,7 @@ impl Pipeline {
         }
         let Pipeline {
             decoder,
+            payload_anomalies: anomalies,
             decryptor,
             tracker,
             tracking,
@@ -82,10 +94,17 @@ impl Pipeline {
         let processed = match packet {
             Packet::IkeV1(msg) => {
                 // Only decryption needs it (byte-identical retransmissions reuse their IV).
-                let fingerprint = if decryptor.has_keys() { fingerprint(msg.raw) } else { 0 };
+                let fingerprint = if decryptor.has_keys() {
+                    fingerprint(msg.raw)
+                } else {
+                    0
+                };
                 let outcome = decryptor.ikev1(&meta, &msg, fingerprint);
                 let clear = V1Chain::of_message(&msg);
-                let decrypted = outcome.plaintext.as_ref().map(|pt| V1Chain::walk(msg.header.next_payload, pt, isakmp::HEADER_LEN));
+                let decrypted = outcome
+                    .plaintext
+                    .as_ref()
+                    .map(|pt| V1Chain::walk(msg.header.next_payload, pt, isakmp::HEADER_LEN));
                 let note = tracker.ike_v1(&IkeV1Input {
                     meta: &meta,
                     header: &msg.header,
@@ -94,8 +113,21 @@ impl Pipeline {
                     decrypted: outcome.status.is_decrypted(),
                     auth: outcome.hash.as_ref().map(|h| h.result),
                 });
+                // Payload-level errors (a bad length inside the chain, an attribute past its
+                // transform) are anomalies like header errors: counted and named.
+                for e in clear
+                    .errors()
+                    .chain(decrypted.iter().flat_map(V1Chain::errors))
+                {
+                    anomalies.record(e, meta.frame);
+                }
                 drop(decrypted);
-                Processed::IkeV1 { msg, chain: clear, outcome, note }
+                Processed::IkeV1 {
+                    msg,
+                    chain: clear,
+                    outcome,
+                    note,
+                }
             }
             Packet::IkeV2(msg) => {
                 let outcome = decryptor.ikev2(&meta, &msg);
@@ -104,6 +136,9 @@ impl Pipeline {
                     .plaintext
                     .as_ref()
                     .map(|(pt, first, base)| V2Chain::walk(*first, pt, *base));
+                for e in chain.errors().chain(inner.iter().flat_map(V2Chain::errors)) {
+                    anomalies.record(e, meta.frame);
+                }
                 let note = tracker.ike_v2(&IkeV2Input {
                     meta: &meta,
                     header: msg.header(),
@@ -132,9 +167,24 @@ impl Pipeline {
                 }
                 Processed::NatKeepalive
             }
-            Packet::Malformed { protocol, error } => Processed::Malformed { protocol, error },
+            Packet::Malformed {
+                protocol,
+                error,
+                bytes,
+            } => Processed::Malformed {
+                protocol,
+                error,
+                bytes,
+            },
         };
         Some((meta, processed))
+    }
+
+    /// Every anomaly: the decoder's (link, IP, headers) and those found in payload chains.
+    pub fn anomalies(&self) -> Anomalies {
+        let mut all = self.decoder.anomalies().clone();
+        all.merge(&self.payload_anomalies);
+        all
     }
 
     /// Ends the run: incomplete fragment datagrams are counted and handed to the tracker, and
@@ -176,7 +226,9 @@ pub fn esp_check(o: &EspOutcome<'_>) -> EspCheck {
 /// A hash of a message's bytes, to recognise byte-identical retransmissions (FNV-1a: cheap, and
 /// a collision only costs trying one IV candidate too many).
 fn fingerprint(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Whether an IKE message's status says it was read (clear or decrypted).

@@ -24,6 +24,11 @@ struct Slot<V> {
 pub trait Keyed {
     type Key: Eq + Hash + Clone;
     fn key(&self) -> Self::Key;
+    /// A second key the entry is also found by (an IKE SA keeps answering to its initiator
+    /// cookie with a zero responder cookie). Removed with the entry.
+    fn alias_key(&self) -> Option<Self::Key> {
+        None
+    }
 }
 
 pub struct Table<V: Keyed> {
@@ -132,13 +137,17 @@ impl<V: Keyed> Table<V> {
 
     /// Re-indexes an entry whose key changed (an IKE SA learning its responder cookie).
     pub fn rekey(&mut self, id: Id, old: &V::Key) {
-        let Some(new) = self.get(id).map(Keyed::key) else {
+        let Some((new, alias)) = self.get(id).map(|v| (v.key(), v.alias_key())) else {
             return;
         };
         if self.index.get(old) == Some(&id) {
             self.index.remove(old);
         }
         self.index.insert(new, id);
+        // The alias keeps finding the entry (documented on `Keyed::alias_key`).
+        if let Some(alias) = alias {
+            self.index.insert(alias, id);
+        }
     }
 
     /// Removes and returns the entry.
@@ -151,9 +160,10 @@ impl<V: Keyed> Table<V> {
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(id.slot);
         self.len -= 1;
-        let key = value.key();
-        if self.index.get(&key) == Some(&id) {
-            self.index.remove(&key);
+        for key in std::iter::once(value.key()).chain(value.alias_key()) {
+            if self.index.get(&key) == Some(&id) {
+                self.index.remove(&key);
+            }
         }
         Some(value)
     }

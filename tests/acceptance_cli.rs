@@ -64,7 +64,6 @@ fn a_directory_is_not_a_capture() {
 }
 
 #[test]
-#[ignore = "bug: `dissect captures/lab` (a directory) says \"cannot read: is a directory\" and `--keys no/such.toml` says \"cannot read: No such file or directory (os error 2)\": neither names the fix (the capture's missing-file error says \"check the path\")"]
 fn directory_and_missing_keys_errors_name_the_fix() {
     let run = ikescope(&["dissect", "captures/lab"]);
     let line = one_line_error(&run, &["captures/lab"]);

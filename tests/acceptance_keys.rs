@@ -477,7 +477,6 @@ fn aggressive_mode_hash_r_verifies_with_the_psk_alone() {
 }
 
 #[test]
-#[ignore = "bug: keys --json for aggressive-mode am-psk-aes256-sha256-g14 with a PSK only says `missing`: \"main mode after MM4 needs g^xy …\" — wrong mode; AM3 and quick mode need g^xy"]
 fn aggressive_mode_missing_hint_names_aggressive_mode() {
     let sc = "am-psk-aes256-sha256-g14";
     let t = truth(sc);
@@ -544,17 +543,21 @@ fn wireshark_ikev1_certs_decrypts_main_and_quick_mode() {
 }
 
 #[test]
-#[ignore = "bug: ikev1-certs.pcap MM5/MM6 CERT payload shows only \"Certificate: X.509 Certificate - Signature, 1493 bytes\" even with -v: neither the subject (CN=OpenSwan, printableString) nor the certificate bytes appear in `details`"]
 fn wireshark_ikev1_certs_certificate_names_openswan() {
     let cap = format!("{W}/ikev1-certs.pcap");
     let table = format!("{W}/ikev1_decryption_table");
     let objs = dissect(&cap, &[&table], true).json_lines();
-    for f in [5, 6] {
+    // MM5 carries the initiator's (OpenSwan's) certificate, MM6 the responder's (an SRX), both
+    // issued by the same CA — as tshark decodes them.
+    for (f, subject) in [(5, "CN=OpenSwan"), (6, "CN=srx210-3")] {
         let details = frame(&objs, f)["details"].to_string();
-        // "OpenSwan" as text, or as hex bytes of the DER printableString.
         assert!(
-            details.contains("OpenSwan") || details.to_lowercase().contains(&hex(b"OpenSwan")),
-            "frame {f}: certificate content not shown"
+            details.contains(subject),
+            "frame {f}: certificate subject {subject} not shown"
+        );
+        assert!(
+            details.contains("CN=SchendlZertifikate"),
+            "frame {f}: issuer not shown"
         );
     }
 }
@@ -654,7 +657,6 @@ fn wireshark_ikev2_ike_auth_decrypts_and_verifies() {
 }
 
 #[test]
-#[ignore = "bug: the IKEv2 AUTH payload's data is not exposed: dissect --json (-v) details show only \"AUTH(SHARED_KEY_MIC, 32 bytes)\", so README's AUTH values (e.g. e1a8d550… in ikev2-decrypt-aes256cbc frame 3) cannot be checked"]
 fn wireshark_ikev2_auth_data_equals_the_published_values() {
     let table = format!("{W}/ikev2_decryption_table");
     for (file, frames) in IKEV2_AUTH {
@@ -670,7 +672,6 @@ fn wireshark_ikev2_auth_data_equals_the_published_values() {
 }
 
 #[test]
-#[ignore = "bug: tcpdump -E key `0x12345678@192.1.2.45 3des-cbc-hmac96:0x4043…` loads (unchecked 12-byte ICV) but ESP decryption ignores EspSa::unchecked_icv_len: all 8 packets of 02-sunrise-sunset-esp fail with \"ciphertext length … 100\" (116 − 16, ICV not stripped)"]
 fn tcpdump_sunrise_sunset_esp_decrypts_with_tcpdump_key_syntax() {
     let dir = tmp_dir("tcpdump-key");
     let path = dir.join("esp-secrets");
@@ -945,7 +946,6 @@ fn wireshark_tables_round_trip() {
 }
 
 #[test]
-#[ignore = "bug: `keys --wireshark DIR` writes for AES-GCM SAs (mm-esp-aesgcm) esp_sa rows ending `\"NULL\",\"0x\"` that `--keys` rejects (\"expected hex digits for the authentication key, found nothing\"); and it writes an empty ikev1_decryption_table (ikev2-psk-aes128, mm-proposal-mismatch, …) that `--keys` then refuses (\"not a key file I recognise: the file is empty\"), so passing back every file it wrote fails with exit 1"]
 fn wireshark_tables_written_always_load_back() {
     let mut problems = Vec::new();
     for sc in lab_scenarios() {
@@ -979,14 +979,16 @@ fn wireshark_tables_written_always_load_back() {
 }
 
 #[test]
-#[ignore = "bug: `keys --help` says the --wireshark tables (they contain keys) are \"written only with --show-keys\", but `keys CAP --keys K --wireshark DIR` without --show-keys writes ikev1_decryption_table and esp_sa anyway (help text or behaviour is wrong)"]
-fn wireshark_export_needs_show_keys_as_documented() {
+fn wireshark_export_is_written_as_documented_without_printing_keys() {
+    // `--wireshark DIR` asks for key files: the help says they are written without
+    // --show-keys, owner-readable only, and that nothing secret is printed.
     let sc = "mm-psk-aes128-sha1-g14";
     let dir = tmp_dir("ws-no-show");
     let d = dir.to_string_lossy().into_owned();
     let help = ikescope(&["keys", "--help"]).stdout;
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        help.contains("written only with --show-keys"),
+        help.contains("without --show-keys"),
         "help text changed:\n{help}"
     );
     let run = ikescope(&[
@@ -997,13 +999,36 @@ fn wireshark_export_needs_show_keys_as_documented() {
         "--wireshark",
         &d,
     ]);
-    let written: Vec<String> = std::fs::read_dir(&dir)
+    let mut written: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(
-        written.is_empty(),
-        "without --show-keys `{}` wrote {written:?}",
+    written.sort();
+    assert_eq!(
+        written,
+        ["esp_sa", "ikev1_decryption_table"],
+        "`{}`",
         run.cmd()
     );
+    #[cfg(unix)]
+    for name in &written {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "{name} must be readable by its owner only");
+    }
+    let t = truth(sc);
+    let ka = t["ike_sas"][0]["keys"]["initiator"]["encryption_key"]
+        .as_str()
+        .unwrap();
+    for text in [&run.stdout, &run.stderr] {
+        assert!(
+            !text.contains(ka),
+            "the phase-1 key was printed by `{}`",
+            run.cmd()
+        );
+    }
 }

@@ -255,7 +255,7 @@ impl FileSource {
         if meta.is_dir() {
             return Err(CaptureError::Io {
                 path,
-                message: "is a directory".to_string(),
+                message: "it is a directory; give the path of a pcap or pcapng file".to_string(),
             });
         }
         let shared = Arc::new(Shared::default());

@@ -62,6 +62,24 @@ impl Anomalies {
             });
     }
 
+    /// Adds another table's counts (first frames and examples: the earlier occurrence wins).
+    pub fn merge(&mut self, other: &Anomalies) {
+        for (key, e) in &other.by_name {
+            match self.by_name.get_mut(key) {
+                Some(mine) => {
+                    mine.count += e.count;
+                    if e.first_frame < mine.first_frame {
+                        mine.first_frame = e.first_frame;
+                        mine.example.clone_from(&e.example);
+                    }
+                }
+                None => {
+                    self.by_name.insert(*key, e.clone());
+                }
+            }
+        }
+    }
+
     pub fn total(&self) -> u64 {
         self.by_name.values().map(|e| e.count).sum()
     }

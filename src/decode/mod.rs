@@ -69,10 +69,12 @@ pub enum Packet<'a> {
     Ah(AhPacket<'a>),
     /// A NAT-T keepalive: one 0xFF byte on UDP 4500 (RFC 3948 §2.3).
     NatKeepalive,
-    /// An IPsec packet (by port or protocol) whose header could not be read.
+    /// An IPsec packet (by port or protocol) whose header could not be read; `bytes` are what
+    /// was captured of it (a truncated ESP still shows its SPI, an ISAKMP header its cookies).
     Malformed {
         protocol: &'static str,
         error: ParseError,
+        bytes: &'a [u8],
     },
 }
 
@@ -180,12 +182,6 @@ impl Decoder {
         &self.anomalies
     }
 
-    /// Counts an anomaly found above this layer (a payload that did not decode, a decryption
-    /// that failed), so the closing summary has them all in one place.
-    pub fn record_anomaly(&mut self, error: &ParseError, frame: u64) {
-        self.anomalies.record(error, frame);
-    }
-
     /// Decodes one frame. The result borrows the frame, or this decoder for a reassembled
     /// datagram, until the next call.
     pub fn decode<'a>(&'a mut self, frame: &Frame<'a>) -> Decoded<'a> {
@@ -223,7 +219,29 @@ impl Decoder {
         }
 
         let mut fragments = 0;
-        if ip.fragment.is_some() {
+        // A first fragment cut by the snap length cannot be reassembled; show what it carries
+        // (as tshark does) instead of losing it. Later cut fragments are only counted.
+        let cut_first_fragment = ip.is_truncated() && ip.fragment.is_some_and(|f| f.offset == 0);
+        if ip.fragment.is_some() && ip.is_truncated() && !cut_first_fragment {
+            self.stats.ip_fragments += 1;
+            self.anomalies.record_named(
+                "IP fragment",
+                "truncated",
+                "fragment cut by the snap length, not reassembled",
+                frame.number,
+            );
+            return Decoded::Other;
+        }
+        if cut_first_fragment {
+            self.stats.ip_fragments += 1;
+            self.anomalies.record_named(
+                "IP fragment",
+                "truncated",
+                "first fragment cut by the snap length: shown as far as captured, not reassembled",
+                frame.number,
+            );
+        }
+        if ip.fragment.is_some() && !cut_first_fragment {
             self.stats.ip_fragments += 1;
             match self.reassembler.push(&ip, now, frame.number) {
                 FragmentOutcome::Complete(datagram) => {
@@ -315,6 +333,25 @@ struct BaseMeta {
     fragments: usize,
 }
 
+/// An IPsec packet whose header could not be read: counted, and passed on so it is shown.
+fn malformed<'a>(
+    anomalies: &mut Anomalies,
+    protocol: &'static str,
+    error: ParseError,
+    m: PacketMeta,
+    bytes: &'a [u8],
+) -> Decoded<'a> {
+    anomalies.record(&error, m.frame);
+    Decoded::Ipsec(
+        m,
+        Packet::Malformed {
+            protocol,
+            error,
+            bytes,
+        },
+    )
+}
+
 /// Worth decoding further: UDP (IKE/NAT-T are UDP), ESP and AH.
 fn is_ipsec_candidate(ip: &IpPacket<'_>) -> bool {
     matches!(
@@ -341,17 +378,13 @@ fn demux<'a>(
         len,
         fragments: base.fragments,
     };
-    let mut malformed = |protocol: &'static str, error: ParseError, m: PacketMeta| {
-        anomalies.record(&error, base.frame);
-        Decoded::Ipsec(m, Packet::Malformed { protocol, error })
-    };
     match ip.protocol {
         IpProtocol::ESP => {
             let m = meta(Transport::Esp, 0, 0, ip.payload.len());
             stats.esp += 1;
             match EspPacket::parse(ip.payload) {
                 Ok(esp) => Decoded::Ipsec(m, Packet::Esp(esp)),
-                Err(e) => malformed("esp", e, m),
+                Err(e) => malformed(anomalies, "esp", e, m, ip.payload),
             }
         }
         IpProtocol::AH => {
@@ -359,7 +392,7 @@ fn demux<'a>(
             stats.ah += 1;
             match AhPacket::parse(ip.payload) {
                 Ok(ah) => Decoded::Ipsec(m, Packet::Ah(ah)),
-                Err(e) => malformed("ah", e, m),
+                Err(e) => malformed(anomalies, "ah", e, m, ip.payload),
             }
         }
         IpProtocol::UDP => {
@@ -370,6 +403,14 @@ fn demux<'a>(
                     return Decoded::Other;
                 }
             };
+            if usize::from(udp.length) > ip.payload.len() && !ip.is_truncated() {
+                anomalies.record_named(
+                    "UDP header",
+                    "bad_length",
+                    "the UDP length exceeds the IP payload",
+                    base.frame,
+                );
+            }
             let (sp, dp) = (udp.src_port, udp.dst_port);
             let on_natt = sp == natt::NATT_PORT || dp == natt::NATT_PORT;
             let transport = if on_natt {
@@ -391,7 +432,7 @@ fn demux<'a>(
                     let m = meta(transport, sp, dp, bytes.len());
                     match EspPacket::parse(bytes) {
                         Ok(esp) => Decoded::Ipsec(m, Packet::Esp(esp)),
-                        Err(e) => malformed("esp", e, m),
+                        Err(e) => malformed(anomalies, "esp", e, m, bytes),
                     }
                 }
                 Ok(natt::UdpIpsec::Ike { message, .. }) => {
@@ -400,19 +441,25 @@ fn demux<'a>(
                         stats.ikev2 += 1;
                         match ikev2::Message::parse(message) {
                             Ok(msg) => Decoded::Ipsec(m, Packet::IkeV2(msg)),
-                            Err(e) => malformed("isakmp", e, m),
+                            Err(e) => malformed(anomalies, "isakmp", e, m, message),
                         }
                     } else {
                         stats.isakmp_v1 += 1;
                         match isakmp::Message::parse(message) {
                             Ok(msg) => Decoded::Ipsec(m, Packet::IkeV1(msg)),
-                            Err(e) => malformed("isakmp", e, m),
+                            Err(e) => malformed(anomalies, "isakmp", e, m, message),
                         }
                     }
                 }
                 Err(e) => {
                     let m = meta(transport, sp, dp, udp.payload.len());
-                    malformed(if on_natt { "udp-4500" } else { "isakmp" }, e, m)
+                    malformed(
+                        anomalies,
+                        if on_natt { "udp-4500" } else { "isakmp" },
+                        e,
+                        m,
+                        udp.payload,
+                    )
                 }
             }
         }

@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use ikescope_dissectors::crypto::{EspDecryptor, EspSaKeys, IcvStatus};
+use ikescope_dissectors::crypto::{EspDecryptor, EspSaKeys, IcvStatus, IntegAlg};
 use ikescope_dissectors::esp::EspPacket;
 
 use super::Decryptor;
@@ -66,6 +66,18 @@ impl EspEntry {
         }
         self.seq_hi
     }
+}
+
+/// An integrity algorithm with this ICV length, to strip an ICV that cannot be checked.
+pub(super) fn integ_of_icv_len(len: u8) -> Option<IntegAlg> {
+    Some(match len {
+        12 => IntegAlg::HmacSha1_96,
+        16 => IntegAlg::HmacSha256_128,
+        20 => IntegAlg::HmacSha1_160,
+        24 => IntegAlg::HmacSha384_192,
+        32 => IntegAlg::HmacSha512_256,
+        _ => return None,
+    })
 }
 
 /// An SPI with no keys (so the key store is searched once, not per packet).
@@ -138,11 +150,19 @@ impl Decryptor {
                     .into_iter()
                     .next()
                     .map(|sa| {
+                        // An ICV of a known length but an algorithm ikescope cannot compute
+                        // (tcpdump's `-hmac96`, Wireshark's "ANY n bit"): stripped unchecked,
+                        // which the crypto does for an algorithm of that length and no key.
+                        let (integ, integ_key) =
+                            match sa.unchecked_icv_len.and_then(integ_of_icv_len) {
+                                Some(alg) => (alg, Vec::new()),
+                                None => (sa.integ, sa.integ_key.expose().to_vec()),
+                            };
                         let keys = EspSaKeys {
                             enc: sa.enc,
                             enc_key: sa.enc_key.expose().to_vec(),
-                            integ: sa.integ,
-                            integ_key: sa.integ_key.expose().to_vec(),
+                            integ,
+                            integ_key,
                             esn: sa.esn,
                         };
                         (keys, sa.origin.to_string())

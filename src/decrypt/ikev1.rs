@@ -404,6 +404,15 @@ impl SaCrypto {
             let have_psk = !keys.psks().is_empty();
             self.missing = Some(if let Some(e) = dh_error {
                 e
+            } else if g_xy.is_none()
+                && psk_auth
+                && have_psk
+                && self.exchange == exchange_type::AGGRESSIVE
+            {
+                format!(
+                    "aggressive mode: the PSK checks HASH_R in clear, but decrypting AM3 and later needs g^xy or a DH private value: add [[ike]] initiator_cookie = \"{}\" with dh_shared_secret (or dh_private and side)",
+                    self.icookie
+                )
             } else if g_xy.is_none() && psk_auth && have_psk {
                 format!(
                     "main mode after MM4 needs g^xy or a DH private value: add [[ike]] initiator_cookie = \"{}\" with dh_shared_secret (or dh_private and side), or the phase-1 key (Wireshark ikev1_decryption_table)",

@@ -88,6 +88,9 @@ pub(super) struct SaCrypto {
     spi_i: Cookie,
     spi_r: Cookie,
     initiator: Option<IpAddr>,
+    responder: Option<IpAddr>,
+    /// The chosen IKE proposal as text, for the key report.
+    ike_text: Option<String>,
     ni: Option<Vec<u8>>,
     nr: Option<Vec<u8>>,
     ike: Option<Suite>,
@@ -127,6 +130,8 @@ impl SaCrypto {
             spi_i,
             spi_r: Cookie::ZERO,
             initiator: None,
+            responder: None,
+            ike_text: None,
             ni: None,
             nr: None,
             ike: None,
@@ -170,7 +175,13 @@ impl SaCrypto {
         let mut found: Option<SaKeys> = None;
         for k in keys.ikev2_keys_for(self.spi_i, self.spi_r) {
             let enc = k.enc.map(|(a, _)| a).or(self.ike.and_then(|s| s.enc));
-            let integ = k.integ.or(self.ike.map(|s| s.integ));
+            // An integrity algorithm the table names but ikescope cannot compute: strip its ICV
+            // unchecked (empty key), as for ESP.
+            let unchecked = k.integ.is_none() && k.unchecked_icv_len.is_some();
+            let integ = k
+                .integ
+                .or(k.unchecked_icv_len.and_then(super::esp::integ_of_icv_len))
+                .or(self.ike.map(|s| s.integ));
             if let (Some(enc), Some(integ)) = (enc, integ) {
                 found = Some(SaKeys {
                     label: format!("SK_e/SK_a from {}", k.origin),
@@ -183,11 +194,13 @@ impl SaCrypto {
                     sk_ai: k
                         .sk_ai
                         .as_ref()
+                        .filter(|_| !unchecked)
                         .map(|s| s.expose().to_vec())
                         .unwrap_or_default(),
                     sk_ar: k
                         .sk_ar
                         .as_ref()
+                        .filter(|_| !unchecked)
                         .map(|s| s.expose().to_vec())
                         .unwrap_or_default(),
                 });
@@ -300,6 +313,7 @@ impl Decryptor {
         let from_initiator = h.flags.is_initiator();
         if from_initiator && sa.initiator.is_none() {
             sa.initiator = Some(meta.src);
+            sa.responder = Some(meta.dst);
         }
         let response = h.flags.is_response();
         let xt = h.exchange_type.0;
@@ -308,7 +322,10 @@ impl Decryptor {
                 match p {
                     Payload::Nonce(n) if response => sa.nr = Some(n.data.to_vec()),
                     Payload::Nonce(n) => sa.ni = Some(n.data.to_vec()),
-                    Payload::Sa(s) if response => sa.ike = s.proposals.first().map(suite),
+                    Payload::Sa(s) if response => {
+                        sa.ike = s.proposals.first().map(suite);
+                        sa.ike_text = s.proposals.first().map(ToString::to_string);
+                    }
                     _ => {}
                 }
             }
@@ -445,8 +462,8 @@ impl Decryptor {
                     initiator_cookie: sa.spi_i,
                     responder_cookie: sa.spi_r,
                     initiator: sa.initiator,
-                    responder: None,
-                    policy: None,
+                    responder: sa.responder,
+                    policy: sa.ike_text.clone(),
                     key_source: k.as_ref().map(|k| k.label.clone()),
                     g_xy_source: None,
                     skeyid: None,

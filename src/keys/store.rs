@@ -93,8 +93,22 @@ impl KeyStore {
     /// others adds a warning (see [`KeyStore::warnings`]).
     pub fn add_file(&mut self, path: &Path) -> Result<KeyFormat, KeyFileError> {
         let name = path.display().to_string();
-        let mut bytes = std::fs::read(path)
-            .map_err(|e| KeyFileError::file(&name, format!("cannot read: {e}")))?;
+        let mut bytes = std::fs::read(path).map_err(|e| {
+            let fix = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file: check the path given to --keys",
+                std::io::ErrorKind::PermissionDenied => {
+                    "permission denied: run ikescope as a user who may read it"
+                }
+                _ if path.is_dir() => "it is a directory: give the key file itself",
+                _ => "",
+            };
+            let message = if fix.is_empty() {
+                format!("cannot read: {e}")
+            } else {
+                fix.to_string()
+            };
+            KeyFileError::file(&name, message)
+        })?;
         if let Some(w) = permission_warning(path, &name) {
             self.warnings.push(w);
         }

@@ -91,7 +91,8 @@ pub struct KeysArgs {
     #[arg(long)]
     pub json: bool,
     /// Write Wireshark's `ikev1_decryption_table` and `esp_sa` into this directory, so the same
-    /// capture opens decrypted in Wireshark (contains keys: written only with --show-keys).
+    /// capture opens decrypted in Wireshark. Asking for these files is asking for the keys:
+    /// they are written (mode 600) without --show-keys, and nothing secret is printed.
     #[arg(long, value_name = "DIR")]
     pub wireshark: Option<PathBuf>,
 }

@@ -7,7 +7,9 @@ use ikescope_dissectors::isakmp::{self, Payload};
 use serde_json::{Map, Value, json};
 
 use super::cli::DissectArgs;
-use super::format::{epoch, hex, push_endpoint, push_hex, push_relative_time, push_u64, push_u64_padded, rfc3339};
+use super::format::{
+    epoch, hex, push_endpoint, push_hex, push_relative_time, push_u64, push_u64_padded, rfc3339,
+};
 use super::progress::Progress;
 use super::tree::{self, Node};
 use super::{
@@ -26,7 +28,13 @@ pub fn run(args: &DissectArgs) -> Result<(), AppError> {
     let mut source = open_input(&args.input)?;
     // Only each message's place in its exchange is needed: no learning, and a modest cap (an
     // IKE SA idle long enough to be evicted just loses its MM/QM numbering).
-    let config = TrackerConfig { learn: false, max_ike_sas: 65_536, max_ipsec_sas: 1, max_tunnels: 65_536, ..TrackerConfig::default() };
+    let config = TrackerConfig {
+        learn: false,
+        max_ike_sas: 65_536,
+        max_ipsec_sas: 1,
+        max_tunnels: 65_536,
+        ..TrackerConfig::default()
+    };
     let mut pipeline = Pipeline::new(keys, config, Tracking::IkeOnly);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
@@ -91,10 +99,20 @@ fn text_line(line: &mut Vec<u8>, meta: &PacketMeta, p: &Processed<'_>, start: Ti
     push_endpoint(line, meta.dst, meta.dst_port);
     line.push(b' ');
     match p {
-        Processed::IkeV1 { msg, chain, outcome, note } => {
+        Processed::IkeV1 {
+            msg,
+            chain,
+            outcome,
+            note,
+        } => {
             let h = &msg.header;
             line.extend_from_slice("ISAKMP ".as_bytes());
-            line.extend_from_slice(h.exchange_type.short_name().unwrap_or("exchange").as_bytes());
+            line.extend_from_slice(
+                h.exchange_type
+                    .short_name()
+                    .unwrap_or("exchange")
+                    .as_bytes(),
+            );
             line.push(b' ');
             line.extend_from_slice(note.position.label().as_bytes());
             line.push(b' ');
@@ -125,7 +143,11 @@ fn text_line(line: &mut Vec<u8>, meta: &PacketMeta, p: &Processed<'_>, start: Ti
         }
         Processed::IkeV2 { msg, outcome, note } => {
             let h = msg.header();
-            let _ = write!(line, "IKEv2 {} {}/{} mid={} ", note.position, h.initiator_spi, h.responder_spi, h.message_id);
+            let _ = write!(
+                line,
+                "IKEv2 {} {}/{} mid={} ",
+                note.position, h.initiator_spi, h.responder_spi, h.message_id
+            );
             match &outcome.plaintext {
                 Some((pt, first, base)) => {
                     payload_list_v2(line, &V2Chain::walk(*first, pt, *base));
@@ -149,14 +171,56 @@ fn text_line(line: &mut Vec<u8>, meta: &PacketMeta, p: &Processed<'_>, start: Ti
             push_esp_outcome(line, outcome);
         }
         Processed::Ah { ah } => {
-            let _ = write!(line, "AH spi=0x{:08x} seq={} len={}", ah.spi(), ah.sequence(), meta.len);
+            let _ = write!(
+                line,
+                "AH spi=0x{:08x} seq={} len={}",
+                ah.spi(),
+                ah.sequence(),
+                meta.len
+            );
         }
         Processed::NatKeepalive => line.extend_from_slice(b"NAT-keepalive"),
-        Processed::Malformed { protocol, error } => {
-            let _ = write!(line, "{} malformed: {error}", protocol.to_uppercase());
+        Processed::Malformed {
+            protocol,
+            error,
+            bytes,
+        } => {
+            let _ = write!(line, "{} malformed ", protocol.to_uppercase());
+            push_partial_ids(line, protocol, bytes);
+            let _ = write!(line, "{error}");
         }
     }
     line.push(b'\n');
+}
+
+/// What a malformed packet still shows (as tshark does): an ESP SPI from 4 bytes, ISAKMP
+/// cookies from 16.
+fn partial_spi(protocol: &str, bytes: &[u8]) -> Option<u32> {
+    (protocol == "esp")
+        .then(|| bytes.get(..4)?.try_into().ok().map(u32::from_be_bytes))
+        .flatten()
+}
+
+fn partial_cookies(
+    protocol: &str,
+    bytes: &[u8],
+) -> Option<(ikescope_dissectors::Cookie, ikescope_dissectors::Cookie)> {
+    if protocol != "isakmp" {
+        return None;
+    }
+    Some((
+        ikescope_dissectors::Cookie::from_slice(bytes)?,
+        ikescope_dissectors::Cookie::from_slice(bytes.get(8..)?)?,
+    ))
+}
+
+fn push_partial_ids(line: &mut Vec<u8>, protocol: &str, bytes: &[u8]) {
+    if let Some(spi) = partial_spi(protocol, bytes) {
+        let _ = write!(line, "spi=0x{spi:08x} ");
+    }
+    if let Some((i, r)) = partial_cookies(protocol, bytes) {
+        let _ = write!(line, "{i}/{r} ");
+    }
 }
 
 fn push_esp_outcome(line: &mut Vec<u8>, o: &EspOutcome<'_>) {
@@ -239,8 +303,18 @@ fn payload_list_v2(line: &mut Vec<u8>, chain: &V2Chain<'_>) {
 
 pub(super) fn tree_of(p: &Processed<'_>) -> Vec<Node> {
     match p {
-        Processed::IkeV1 { msg, chain, outcome, .. } => match &outcome.plaintext {
-            Some(pt) => tree::ikev1(msg, &V1Chain::walk(msg.header.next_payload, pt, isakmp::HEADER_LEN), &outcome.status, outcome.hash.as_ref()),
+        Processed::IkeV1 {
+            msg,
+            chain,
+            outcome,
+            ..
+        } => match &outcome.plaintext {
+            Some(pt) => tree::ikev1(
+                msg,
+                &V1Chain::walk(msg.header.next_payload, pt, isakmp::HEADER_LEN),
+                &outcome.status,
+                outcome.hash.as_ref(),
+            ),
             None => tree::ikev1(msg, chain, &outcome.status, outcome.hash.as_ref()),
         },
         Processed::IkeV2 { msg, outcome, .. } => {
@@ -366,7 +440,12 @@ pub(super) fn json_object(meta: &PacketMeta, p: &Processed<'_>, verbose: bool) -
         m.insert("reassembled_from_fragments".into(), json!(meta.fragments));
     }
     match p {
-        Processed::IkeV1 { msg, chain: clear, outcome, note } => {
+        Processed::IkeV1 {
+            msg,
+            chain: clear,
+            outcome,
+            note,
+        } => {
             let h = &msg.header;
             m.insert("version".into(), json!(1));
             m.insert(
@@ -385,7 +464,10 @@ pub(super) fn json_object(meta: &PacketMeta, p: &Processed<'_>, verbose: bool) -
             );
             m.insert("position".into(), json!(note.position.label()));
             m.insert("length".into(), json!(h.length));
-            let decrypted = outcome.plaintext.as_ref().map(|pt| V1Chain::walk(h.next_payload, pt, isakmp::HEADER_LEN));
+            let decrypted = outcome
+                .plaintext
+                .as_ref()
+                .map(|pt| V1Chain::walk(h.next_payload, pt, isakmp::HEADER_LEN));
             let chain = decrypted.as_ref().unwrap_or(clear);
             m.insert("payloads".into(), json!(v1_payload_names(chain)));
             m.insert("encrypted".into(), json!(msg.is_encrypted()));
@@ -516,7 +598,18 @@ pub(super) fn json_object(meta: &PacketMeta, p: &Processed<'_>, verbose: bool) -
             m.insert("length".into(), json!(meta.len));
         }
         Processed::NatKeepalive => {}
-        Processed::Malformed { error, .. } => {
+        Processed::Malformed {
+            protocol,
+            error,
+            bytes,
+        } => {
+            if let Some(spi) = partial_spi(protocol, bytes) {
+                m.insert("spi".into(), json!(format!("0x{spi:08x}")));
+            }
+            if let Some((i, r)) = partial_cookies(protocol, bytes) {
+                m.insert("initiator_cookie".into(), json!(i.to_string()));
+                m.insert("responder_cookie".into(), json!(r.to_string()));
+            }
             m.insert("error".into(), json!(error.to_string()));
             m.insert(
                 "anomaly".into(),

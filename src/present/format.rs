@@ -108,12 +108,17 @@ pub fn push_hex(out: &mut Vec<u8>, v: u64, digits: u32) {
 
 /// Appends seconds since `start` as `{:>11.6}` would, with integer arithmetic.
 pub fn push_relative_time(out: &mut Vec<u8>, ts: Timestamp, start: Timestamp) {
-    let micros = i128::from(ts.secs - start.secs) * 1_000_000 + (i128::from(ts.nanos) - i128::from(start.nanos)) / 1000;
+    let micros = i128::from(ts.secs - start.secs) * 1_000_000
+        + (i128::from(ts.nanos) - i128::from(start.nanos)) / 1000;
     let negative = micros < 0;
     let micros = micros.unsigned_abs();
     let secs = u64::try_from(micros / 1_000_000).unwrap_or(u64::MAX);
     let frac = u64::try_from(micros % 1_000_000).unwrap_or(0);
-    let int_digits = if secs == 0 { 1 } else { secs.ilog10() as usize + 1 } + usize::from(negative);
+    let int_digits = if secs == 0 {
+        1
+    } else {
+        secs.ilog10() as usize + 1
+    } + usize::from(negative);
     for _ in (int_digits + 7)..11 {
         out.push(b' ');
     }
@@ -122,7 +127,11 @@ pub fn push_relative_time(out: &mut Vec<u8>, ts: Timestamp, start: Timestamp) {
     }
     push_u64(out, secs);
     out.push(b'.');
-    let digits = if frac == 0 { 1 } else { frac.ilog10() as usize + 1 };
+    let digits = if frac == 0 {
+        1
+    } else {
+        frac.ilog10() as usize + 1
+    };
     for _ in digits..6 {
         out.push(b'0');
     }
@@ -188,11 +197,16 @@ mod tests {
         push_hex(&mut h, 0xc395a17e, 8);
         assert_eq!(h, b"31acfc6c27a16728c395a17e");
         let start = Timestamp::new(1_795_326_152, 55_428_000);
-        for (secs, nanos) in [(1_795_326_152, 55_450_000), (1_795_326_153, 932_220_000), (1_795_326_275, 0)] {
+        for (secs, nanos) in [
+            (1_795_326_152, 55_450_000),
+            (1_795_326_153, 932_220_000),
+            (1_795_326_275, 0),
+        ] {
             let ts = Timestamp::new(secs, nanos);
             let mut t = Vec::new();
             push_relative_time(&mut t, ts, start);
-            let f = (ts.secs - start.secs) as f64 + (f64::from(ts.nanos) - f64::from(start.nanos)) / 1e9;
+            let f = (ts.secs - start.secs) as f64
+                + (f64::from(ts.nanos) - f64::from(start.nanos)) / 1e9;
             assert_eq!(t, format!("{f:>11.6}").as_bytes());
         }
     }

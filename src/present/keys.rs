@@ -50,12 +50,19 @@ pub fn run(args: &KeysArgs) -> Result<(), AppError> {
     }
     out.flush()?;
     if let Some(dir) = &args.wireshark {
-        write_wireshark(dir, &report)?;
-        eprintln!(
-            "ikescope: wrote {}/ikev1_decryption_table and {}/esp_sa (they contain keys: mode 600)",
-            dir.display(),
-            dir.display()
-        );
+        let written = write_wireshark(dir, &report)?;
+        if written.is_empty() {
+            eprintln!(
+                "ikescope: no keys to write to {}: nothing was derived or loaded",
+                dir.display()
+            );
+        } else {
+            eprintln!(
+                "ikescope: wrote {} in {} (they contain keys: mode 600)",
+                written.join(" and "),
+                dir.display()
+            );
+        }
     }
     let live = live_stats_line(&mut source);
     summary::print(&pipeline, live.as_deref());
@@ -299,7 +306,7 @@ fn esp_json(e: &DerivedEsp, show: bool) -> Value {
 
 /// Writes `ikev1_decryption_table` (`icookie,Ka`, unquoted hex, as Wireshark's UAT wants) and
 /// `esp_sa` (`"IPv4","src","dst","0xSPI","cipher","0xkey","auth","0xkey"`).
-fn write_wireshark(dir: &Path, r: &KeyReport) -> Result<(), AppError> {
+fn write_wireshark(dir: &Path, r: &KeyReport) -> Result<Vec<&'static str>, AppError> {
     fs::create_dir_all(dir)
         .map_err(|e| AppError::Input(format!("cannot create {}: {e}", dir.display())))?;
     let mut ikev1 = String::new();
@@ -317,16 +324,27 @@ fn write_wireshark(dir: &Path, r: &KeyReport) -> Result<(), AppError> {
         let family = if dst.is_ipv4() { "IPv4" } else { "IPv6" };
         let _ = writeln!(
             esp,
-            "\"{family}\",\"{src}\",\"{dst}\",\"0x{:08x}\",\"{enc}\",\"0x{}\",\"{}\",\"0x{}\"",
+            "\"{family}\",\"{src}\",\"{dst}\",\"0x{:08x}\",\"{enc}\",\"0x{}\",\"{}\",\"{}\"",
             e.spi,
             hex::encode(&e.encryption_key),
             wireshark_esp_auth_name(e.integ),
-            hex::encode(&e.integrity_key)
+            // A combined-mode cipher has no separate integrity key: Wireshark's field is empty.
+            if e.integrity_key.is_empty() {
+                String::new()
+            } else {
+                format!("0x{}", hex::encode(&e.integrity_key))
+            }
         );
     }
-    write_private(&dir.join("ikev1_decryption_table"), &ikev1)?;
-    write_private(&dir.join("esp_sa"), &esp)?;
-    Ok(())
+    // Only tables with rows: an empty file would not load back as a key file.
+    let mut written = Vec::new();
+    for (name, text) in [("ikev1_decryption_table", &ikev1), ("esp_sa", &esp)] {
+        if !text.is_empty() {
+            write_private(&dir.join(name), text)?;
+            written.push(name);
+        }
+    }
+    Ok(written)
 }
 
 /// Key files are created readable by the owner only.

@@ -804,7 +804,7 @@ pub fn json_document(p: &Pipeline, diagnoses: &[Diagnosis], as_peer: Option<IpAd
         "diagnoses": diagnoses,
         "summary": {
             "decode": p.decoder.stats(),
-            "anomalies": p.decoder.anomalies().entries().collect::<Vec<_>>(),
+            "anomalies": p.anomalies().entries().cloned().collect::<Vec<_>>(),
             "decryption": if p.decryptor.has_keys() { Some(p.decryptor.stats()) } else { None },
             "tracker": t.stats(),
         },

@@ -47,7 +47,7 @@ pub fn text(p: &Pipeline, live: Option<&str>) -> String {
             d.esp_no_keys
         );
     }
-    let a = p.decoder.anomalies();
+    let a = p.anomalies();
     if !a.is_empty() {
         let _ = writeln!(out, "{} anomalies:", a.total());
         for e in a.entries() {

@@ -258,8 +258,24 @@ fn v1_payload(p: &Payload<'_>, hash: Option<&HashCheck>) -> Node {
             )),
             None => Node::leaf(format!("Vendor ID: unknown ({})", hex::encode(v.data))),
         },
-        Payload::Certificate(c) => Node::leaf(format!("Certificate: {c}")),
-        Payload::CertificateRequest(c) => Node::leaf(format!("Certificate Request: {c}")),
+        Payload::Certificate(c) => {
+            let names = c
+                .x509_names()
+                .map(|(issuer, subject)| {
+                    vec![
+                        Node::leaf(format!("subject: {subject}")),
+                        Node::leaf(format!("issuer: {issuer}")),
+                    ]
+                })
+                .unwrap_or_default();
+            Node::with(format!("Certificate: {c}"), names)
+        }
+        Payload::CertificateRequest(c) if !c.data.is_empty() => Node::leaf(format!(
+            "Certificate Request: {}, CA {}",
+            c.encoding,
+            isakmp::DerName(c.data)
+        )),
+        Payload::CertificateRequest(c) => Node::leaf(format!("Certificate Request: {c} (any CA)")),
         Payload::Attributes(cfg) => {
             let attrs: Vec<Node> = cfg
                 .attributes()
@@ -356,6 +372,18 @@ fn v2_payload(p: &ikev2::Payload<'_>) -> Node {
                 .map(|s| Node::leaf(s.to_string()))
                 .collect(),
         ),
+        ikev2::Payload::Auth(a) => Node::leaf(format!("{p}: data {}", hex::encode(a.data))),
+        ikev2::Payload::Cert(c) => {
+            let names = isakmp::x509_names(c.data)
+                .map(|(issuer, subject)| {
+                    vec![
+                        Node::leaf(format!("subject: {subject}")),
+                        Node::leaf(format!("issuer: {issuer}")),
+                    ]
+                })
+                .unwrap_or_default();
+            Node::with(p.to_string(), names)
+        }
         other => Node::leaf(other.to_string()),
     }
 }
@@ -401,7 +429,7 @@ pub fn esp(esp: &EspPacket<'_>, outcome: &EspOutcome<'_>) -> Vec<Node> {
 /// packet; transport mode the upper-layer protocol itself.
 pub fn inner_summary(next_header: u8, inner: &[u8]) -> String {
     match IpProtocol(next_header) {
-        IpProtocol(4 | 41) => match net::decode_frame(LinkType::RAW, inner) {
+        IpProtocol::IPV4 | IpProtocol::IPV6 => match net::decode_frame(LinkType::RAW, inner) {
             Ok(Network::Ip(ip)) => format!(
                 "{} {} → {} {}",
                 ip_version(ip.src),

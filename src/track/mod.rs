@@ -355,7 +355,9 @@ impl Tracker {
     /// Finds the IKE SA named by a cookie pair, learning the responder cookie when the SA was
     /// only known by its initiator cookie (MM1/IKE_SA_INIT request had it zero).
     fn find_ike(&mut self, ic: Cookie, rc: Cookie) -> Option<Id> {
-        if let Some(id) = self.ike.find(&(ic, rc)) {
+        if let Some(id) = self.ike.find(&(ic, rc))
+            && self.ike.get(id).is_some()
+        {
             return Some(id);
         }
         if !rc.is_zero()
@@ -668,6 +670,7 @@ impl Tracker {
             return;
         };
         let mut new_events = Vec::new();
+        let mut moved = false;
         for role in [Role::Initiator, Role::Responder] {
             let ev = if msg.sender() == role {
                 Phase1Event::Sent(msg, auth)
@@ -675,6 +678,7 @@ impl Tracker {
                 Phase1Event::Received(msg, auth)
             };
             let steps = phase1_step(role, sa.state[role as usize], ev);
+            moved |= !steps.is_empty();
             for to in steps.iter() {
                 let from = sa.state[role as usize];
                 sa.state[role as usize] = to;
@@ -697,6 +701,11 @@ impl Tracker {
                     ));
                 }
             }
+        }
+        // A refusal the negotiation then moved past (some peers send a notification and carry
+        // on) was not final.
+        if moved && matches!(sa.outcome, Some(Outcome::Failed { .. })) {
+            sa.outcome = None;
         }
         let complete = sa.state.contains(&DebugState::IkeP1Complete);
         let newly = complete && sa.established.is_none() && sa.outcome.is_none();
@@ -979,7 +988,13 @@ impl Tracker {
         let Some(qm) = sa.quick_modes.get_mut(qi) else {
             return;
         };
-        let done = qm.state.contains(&QuickModeState::IkeQmPhase2Complete) && qm.outcome.is_none();
+        // An unread informational that looked like a refusal was something else (a DPD, say) if
+        // the quick mode completes after all.
+        let done = qm.state.contains(&QuickModeState::IkeQmPhase2Complete)
+            && matches!(
+                qm.outcome,
+                None | Some(QuickModeOutcome::RefusedUnread { .. })
+            );
         if !done {
             self.events.extend(new_events);
             return;

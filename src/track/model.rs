@@ -234,6 +234,12 @@ impl Keyed for IkeSa {
     fn key(&self) -> (Cookie, Cookie) {
         (self.initiator_cookie, self.responder_cookie)
     }
+
+    /// Messages with the responder cookie still zero (an MM1 retransmitted, or a notification
+    /// some peers send that way) belong to this SA too.
+    fn alias_key(&self) -> Option<(Cookie, Cookie)> {
+        (!self.responder_cookie.is_zero()).then_some((self.initiator_cookie, Cookie::ZERO))
+    }
 }
 
 impl IkeSa {

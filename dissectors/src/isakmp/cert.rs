@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::reader::Reader;
+use super::text::{DerName, der_tlv};
 use crate::error::ParseError;
 
 open_enum! {
@@ -45,6 +46,53 @@ impl<'a> CertPayload<'a> {
             encoding,
             data: r.rest(),
         })
+    }
+}
+
+/// The issuer and subject Names of a DER X.509 certificate (RFC 5280 §4.1: Certificate →
+/// tbsCertificate → [0] version, serialNumber, signature, issuer, validity, subject), for
+/// showing whose certificate a peer sent. `None` if the bytes are not shaped like one.
+pub fn x509_names(der: &[u8]) -> Option<(DerName<'_>, DerName<'_>)> {
+    const SEQUENCE: u8 = 0x30;
+    const VERSION: u8 = 0xa0;
+    let (tag, cert, _) = der_tlv(der)?;
+    if tag != SEQUENCE {
+        return None;
+    }
+    let (tag, tbs, _) = der_tlv(cert)?;
+    if tag != SEQUENCE {
+        return None;
+    }
+    // Each field as its whole TLV (the Name renderer wants the SEQUENCE itself).
+    let mut rest = tbs;
+    let mut next = || -> Option<(u8, &[u8])> {
+        let (tag, _, after) = der_tlv(rest)?;
+        let whole = rest.get(..rest.len() - after.len())?;
+        rest = after;
+        Some((tag, whole))
+    };
+    let (mut tag, mut field) = next()?;
+    if tag == VERSION {
+        (tag, field) = next()?;
+    }
+    let _serial = (tag, field);
+    let (_signature, _) = next()?;
+    let (issuer_tag, issuer) = next()?;
+    let (_validity, _) = next()?;
+    let (subject_tag, subject) = next()?;
+    (issuer_tag == SEQUENCE && subject_tag == SEQUENCE)
+        .then_some((DerName(issuer), DerName(subject)))
+}
+
+impl<'a> CertPayload<'a> {
+    /// Issuer and subject, for an X.509 certificate.
+    pub fn x509_names(&self) -> Option<(DerName<'a>, DerName<'a>)> {
+        matches!(
+            self.encoding,
+            CertEncoding::X509_SIGNATURE | CertEncoding::X509_KEY_EXCHANGE
+        )
+        .then(|| x509_names(self.data))
+        .flatten()
     }
 }
 

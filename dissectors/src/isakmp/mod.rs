@@ -78,7 +78,7 @@ pub use attributes::{
     GroupType, IkeAttrType, IkeAttribute, IkeEncryption, IkeHash, IpsecAttrType, IpsecAttribute,
     LifeType,
 };
-pub use cert::{CertEncoding, CertPayload};
+pub use cert::{CertEncoding, CertPayload, x509_names};
 pub use config::{CfgType, ConfigAttrType, ConfigAttribute, ConfigPayload, ConfigValue};
 pub use delete::DeletePayload;
 pub use fragment::FragmentPayload;

@@ -100,7 +100,7 @@ enum Key<'a> {
 const MAX_RDNS: usize = 32;
 
 /// One DER TLV: (tag, value, rest). Only definite lengths up to 4 length octets.
-fn der_tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+pub(crate) fn der_tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let (&tag, rest) = b.split_first()?;
     let (&l0, rest) = rest.split_first()?;
     let (len, rest) = if l0 < 0x80 {

@@ -21,6 +21,10 @@ pub struct IpProtocol(pub u8);
 impl IpProtocol {
     /// IPv6 Hop-by-Hop Options (RFC 8200 §4.3).
     pub const HOPOPT: IpProtocol = IpProtocol(0);
+    /// IPv4 encapsulated in IP: an ESP tunnel-mode payload (RFC 2003, RFC 4303 §2.6).
+    pub const IPV4: IpProtocol = IpProtocol(4);
+    /// IPv6 encapsulated in IP (RFC 2473).
+    pub const IPV6: IpProtocol = IpProtocol(41);
     pub const ICMP: IpProtocol = IpProtocol(1);
     pub const TCP: IpProtocol = IpProtocol(6);
     pub const UDP: IpProtocol = IpProtocol(17);
@@ -49,6 +53,8 @@ impl IpProtocol {
         Some(match self {
             IpProtocol::HOPOPT => "IPv6 hop-by-hop options",
             IpProtocol::ICMP => "ICMP",
+            IpProtocol::IPV4 => "IPv4",
+            IpProtocol::IPV6 => "IPv6",
             IpProtocol::TCP => "TCP",
             IpProtocol::UDP => "UDP",
             IpProtocol::IPV6_ROUTE => "IPv6 routing header",
