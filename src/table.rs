@@ -195,51 +195,6 @@ impl<V: Keyed> Table<V> {
         None
     }
 
-    /// Entries whose last touch is older than `before` (by the caller's notion of age), oldest
-    /// first, up to `max` of them — for timeouts. `age_of` returns the entry's last-seen time.
-    pub fn oldest_while<T: PartialOrd>(
-        &mut self,
-        max: usize,
-        before: T,
-        age_of: impl Fn(&V) -> T,
-    ) -> Vec<Id> {
-        let mut out = Vec::new();
-        while out.len() < max {
-            let Some(&(slot, stamp)) = self.queue.front() else {
-                break;
-            };
-            let Some(s) = self.slots.get(slot as usize) else {
-                self.queue.pop_front();
-                continue;
-            };
-            let Some(v) = s.value.as_ref() else {
-                self.queue.pop_front();
-                continue;
-            };
-            if s.stamp != stamp {
-                let fresh = s.stamp;
-                self.queue.pop_front();
-                self.queue.push_back((slot, fresh));
-                continue;
-            }
-            if age_of(v) < before {
-                let generation = s.generation;
-                self.queue.pop_front();
-                // Requeue so the entry is still evictable if the caller keeps it.
-                self.clock += 1;
-                let clock = self.clock;
-                if let Some(s) = self.slots.get_mut(slot as usize) {
-                    s.stamp = clock;
-                }
-                self.queue.push_back((slot, clock));
-                out.push(Id { slot, generation });
-            } else {
-                break;
-            }
-        }
-        out
-    }
-
     /// All live entries in id (creation-slot) order.
     pub fn iter(&self) -> impl Iterator<Item = (Id, &V)> {
         self.slots.iter().enumerate().filter_map(|(i, s)| {
@@ -310,7 +265,7 @@ mod tests {
     }
 
     #[test]
-    fn rekey_and_timeouts() {
+    fn rekey_and_remove() {
         let mut t = Table::new(10);
         let (a, _) = t.insert(E(1));
         t.get_mut(a).unwrap().0 = 7;
@@ -318,9 +273,8 @@ mod tests {
         assert_eq!(t.find(&7), Some(a));
         assert_eq!(t.find(&1), None);
         t.insert(E(20));
-        let old = t.oldest_while(10, 10, |e| e.0);
-        assert_eq!(old, vec![a], "only entry 7 is 'older' than 10");
         assert_eq!(t.remove(a), Some(E(7)));
+        assert_eq!(t.find(&7), None, "removal unindexes the entry");
         assert_eq!(t.len(), 1);
     }
 }

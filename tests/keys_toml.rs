@@ -197,7 +197,7 @@ fn unknown_key_names_the_accepted_ones() {
     );
     assert_eq!(
         err("[[pks]]\nsecret = \"x\"\n"),
-        "keys.toml:1: unknown field `pks`, expected one of `psk`, `ike`, `ikev2`, `esp`"
+        "keys.toml:1: unknown field `pks`, expected one of `psk`, `ike`, `ikev2`, `esp`, `quick_mode`"
     );
 }
 
@@ -260,5 +260,46 @@ fn other_errors() {
     assert_eq!(
         err("[[psk]]\nsecret = \"x\"\n[[psk]\n"),
         "keys.toml:3: unclosed array table, expected `]`"
+    );
+}
+
+#[test]
+fn quick_mode_dh_secrets_from_toml_and_charon_logs_agree() {
+    // PFS: KEYMAT needs each quick mode's g(qm)^xy (RFC 2409 §5.5). The lab key file carries
+    // them as [[quick_mode]] tables; the charon log prints them as CHD "DH secret" dumps after
+    // the quick mode it parsed. Both readers must give the same six secrets.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let toml = KeyStore::load(&[root.join("captures/lab/mm-pfs-rekey-delete/keys.toml")]).unwrap();
+    let log =
+        KeyStore::load(&[root.join("captures/lab/mm-pfs-rekey-delete/charon-left.trimmed.log")])
+            .unwrap();
+    assert_eq!(toml.quick_mode_secrets().len(), 6);
+    assert_eq!(log.quick_mode_secrets().len(), 6);
+    for q in toml.quick_mode_secrets() {
+        let from_log = log
+            .quick_mode_secret(q.initiator_cookie, q.message_id)
+            .expect("same quick mode in the log");
+        assert_eq!(
+            from_log.g_qm_xy, q.g_qm_xy,
+            "quick mode {:08x}",
+            q.message_id
+        );
+        assert_eq!(q.g_qm_xy.len(), 256, "MODP_2048");
+    }
+    // A message ID as charon prints it (decimal) works too.
+    let st = KeyStore::from_str(
+        "keys.toml",
+        "[[quick_mode]]\ninitiator_cookie = \"cc2c88aa29631fb5\"\nmessage_id = 677154131\ndh_shared_secret = \"0102\"\n",
+    )
+    .unwrap();
+    assert!(
+        st.quick_mode_secret("cc2c88aa29631fb5".parse().unwrap(), 0x285c8d53)
+            .is_some()
+    );
+    assert_eq!(
+        KeyStore::from_str("keys.toml", "[[quick_mode]]\ninitiator_cookie = \"cc2c88aa29631fb5\"\nmessage_id = \"x\"\ndh_shared_secret = \"01\"\n")
+            .unwrap_err()
+            .to_string(),
+        "keys.toml:3: expected message_id as 8 hex digits (\"bdb4972a\"), 0x-hex, or a decimal number"
     );
 }

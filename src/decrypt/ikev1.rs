@@ -600,7 +600,7 @@ impl Decryptor {
         }
         let bs = enc.block_size();
         let ct = msg.body;
-        if ct.is_empty() || ct.len() % bs != 0 {
+        if ct.is_empty() || !ct.len().is_multiple_of(bs) {
             stats.ike_failed += 1;
             sa.frames_failed += 1;
             let why = format!(
@@ -659,8 +659,8 @@ impl Decryptor {
             order.retain(|&i| i != c);
             order.insert(0, c);
         }
-        let mut chosen: Option<(usize, Vec<u8>, Vec<u8>, Option<HashCheck>)> = None;
-        let mut fallback: Option<(usize, Vec<u8>, Vec<u8>, Option<HashCheck>)> = None;
+        let mut chosen: Option<Attempt> = None;
+        let mut fallback: Option<Attempt> = None;
         'outer: for &ki in &order {
             let Some(ks) = sets.get(ki) else { continue };
             for iv in &ivs {
@@ -833,6 +833,9 @@ impl Decryptor {
             .collect()
     }
 }
+
+/// A decryption that worked: key set index, IV, plaintext, and its HASH check.
+type Attempt = (usize, Vec<u8>, Vec<u8>, Option<HashCheck>);
 
 fn count_hash(stats: &mut super::DecryptStats, r: AuthCheck) {
     match r {
@@ -1114,7 +1117,7 @@ fn quick_mode_keymat(
         ex.nr_b.clone(),
         ex.spi_i,
         ex.spi_r,
-        ex.policy.clone(),
+        ex.policy,
         ex.first_sender,
     ) else {
         return Vec::new();

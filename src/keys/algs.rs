@@ -347,6 +347,38 @@ pub(crate) fn keyword_integ(name: &str) -> Option<IntegAlg> {
     })
 }
 
+/// Wireshark's `esp_sa` name for a cipher (the reverse of [`wireshark_esp_enc`]), for
+/// `ikescope keys --wireshark`.
+pub fn wireshark_esp_enc_name(enc: EncAlg) -> Option<&'static str> {
+    Some(match enc {
+        EncAlg::Null => "NULL",
+        EncAlg::TripleDesCbc => "TripleDES-CBC [RFC2451]",
+        EncAlg::AesCbc => "AES-CBC [RFC3602]",
+        EncAlg::AesCtr => "AES-CTR [RFC3686]",
+        EncAlg::DesCbc => "DES-CBC [RFC2405]",
+        EncAlg::AesGcm { icv_len: 8 } => "AES-GCM with 8 octet ICV [RFC4106]",
+        EncAlg::AesGcm { icv_len: 12 } => "AES-GCM with 12 octet ICV [RFC4106]",
+        EncAlg::AesGcm { icv_len: 16 } => "AES-GCM with 16 octet ICV [RFC4106]",
+        EncAlg::AesGcm { .. } => return None,
+    })
+}
+
+/// Wireshark's `esp_sa` name for an integrity algorithm (the reverse of
+/// [`wireshark_esp_auth`]).
+pub fn wireshark_esp_auth_name(integ: IntegAlg) -> &'static str {
+    match integ {
+        IntegAlg::None => "NULL",
+        IntegAlg::HmacSha1_96 => "HMAC-SHA-1-96 [RFC2404]",
+        IntegAlg::HmacMd5_96 => "HMAC-MD5-96 [RFC2403]",
+        IntegAlg::HmacSha256_128 => "HMAC-SHA-256-128 [RFC4868]",
+        IntegAlg::HmacSha384_192 => "HMAC-SHA-384-192 [RFC4868]",
+        IntegAlg::HmacSha512_256 => "HMAC-SHA-512-256 [RFC4868]",
+        // Wireshark has no AES-XCBC or untruncated SHA1 ESP entry: skip the check there.
+        IntegAlg::AesXcbc96 => "ANY 96 bit authentication [no checking]",
+        IntegAlg::HmacSha1_160 => "ANY 160 bit authentication [no checking]",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,37 +451,5 @@ mod tests {
             xfrm_aead("rfc4106(gcm(aes))", 128),
             Ok(EncAlg::AesGcm { icv_len: 16 })
         );
-    }
-}
-
-/// Wireshark's `esp_sa` name for a cipher (the reverse of [`wireshark_esp_enc`]), for
-/// `ikescope keys --wireshark`.
-pub fn wireshark_esp_enc_name(enc: EncAlg) -> Option<&'static str> {
-    Some(match enc {
-        EncAlg::Null => "NULL",
-        EncAlg::TripleDesCbc => "TripleDES-CBC [RFC2451]",
-        EncAlg::AesCbc => "AES-CBC [RFC3602]",
-        EncAlg::AesCtr => "AES-CTR [RFC3686]",
-        EncAlg::DesCbc => "DES-CBC [RFC2405]",
-        EncAlg::AesGcm { icv_len: 8 } => "AES-GCM with 8 octet ICV [RFC4106]",
-        EncAlg::AesGcm { icv_len: 12 } => "AES-GCM with 12 octet ICV [RFC4106]",
-        EncAlg::AesGcm { icv_len: 16 } => "AES-GCM with 16 octet ICV [RFC4106]",
-        EncAlg::AesGcm { .. } => return None,
-    })
-}
-
-/// Wireshark's `esp_sa` name for an integrity algorithm (the reverse of
-/// [`wireshark_esp_auth`]).
-pub fn wireshark_esp_auth_name(integ: IntegAlg) -> &'static str {
-    match integ {
-        IntegAlg::None => "NULL",
-        IntegAlg::HmacSha1_96 => "HMAC-SHA-1-96 [RFC2404]",
-        IntegAlg::HmacMd5_96 => "HMAC-MD5-96 [RFC2403]",
-        IntegAlg::HmacSha256_128 => "HMAC-SHA-256-128 [RFC4868]",
-        IntegAlg::HmacSha384_192 => "HMAC-SHA-384-192 [RFC4868]",
-        IntegAlg::HmacSha512_256 => "HMAC-SHA-512-256 [RFC4868]",
-        // Wireshark has no AES-XCBC or untruncated SHA1 ESP entry: skip the check there.
-        IntegAlg::AesXcbc96 => "ANY 96 bit authentication [no checking]",
-        IntegAlg::HmacSha1_160 => "ANY 160 bit authentication [no checking]",
     }
 }

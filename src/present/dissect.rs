@@ -485,7 +485,7 @@ pub(super) fn json_object(meta: &PacketMeta, p: &Processed<'_>, verbose: bool) -
                     "details".into(),
                     json!(tree::ikev1(
                         msg,
-                        &chain,
+                        chain,
                         &outcome.status,
                         outcome.hash.as_ref()
                     )),

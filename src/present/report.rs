@@ -210,11 +210,13 @@ fn transform_text(sa: &IpsecSa) -> String {
     )
 }
 
+/// The inbound and outbound SAs of one group (peer and proxies).
+type InOut<'a> = (Vec<&'a IpsecSa>, Vec<&'a IpsecSa>);
+
 fn show_ipsec_sa(out: &mut String, t: &Tracker, peer: IpAddr, now: Timestamp) {
     let _ = writeln!(out, "{peer}# show crypto ipsec sa");
     // Group the SAs touching this peer by (remote peer, local ident, remote ident).
-    let mut groups: BTreeMap<(IpAddr, String, String), (Vec<&IpsecSa>, Vec<&IpsecSa>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(IpAddr, String, String), InOut<'_>> = BTreeMap::new();
     for (_, sa) in t.ipsec_sas() {
         let (remote, inbound) = if sa.dst == peer {
             (sa.src, true)

@@ -158,6 +158,8 @@ const MAX_CONCLUDED: usize = 10_000;
 const MAX_NOTIFIES: usize = 32;
 const MAX_OFFERS: usize = 16;
 const MAX_INCOMPLETE: usize = 4096;
+/// Seconds of capture time between two sweeps for timed-out negotiations.
+const SWEEP_EVERY_SECS: i64 = 10;
 
 impl Default for Tracker {
     fn default() -> Self {
@@ -296,21 +298,24 @@ impl Tracker {
         if ts > self.now {
             self.now = ts;
         }
-        if self.now.secs != self.last_tick {
+        // A sweep every few seconds of capture time: O(SAs), but rare enough to be noise.
+        if self.now.secs >= self.last_tick.saturating_add(SWEEP_EVERY_SECS) {
             self.last_tick = self.now.secs;
             self.expire_negotiations();
         }
     }
 
-    /// Negotiations silent past the timeout are abandoned (diagnosed, then kept as failed).
+    /// Negotiations silent past the timeout are abandoned (then diagnosed like any other).
     fn expire_negotiations(&mut self) {
         let cutoff = self.now.secs - self.config.negotiation_timeout_secs;
-        let old = self.ike.oldest_while(1024, cutoff, |sa| sa.last_seen.secs);
-        for id in old {
-            let Some(sa) = self.ike.get_mut(id) else {
-                continue;
-            };
-            if sa.is_negotiating() {
+        let stale: Vec<Id> = self
+            .ike
+            .iter()
+            .filter(|(_, sa)| sa.is_negotiating() && sa.last_seen.secs < cutoff)
+            .map(|(id, _)| id)
+            .collect();
+        for id in stale {
+            if let Some(sa) = self.ike.get_mut(id) {
                 sa.outcome = Some(Outcome::Abandoned {
                     frame: sa.last_frame,
                 });
@@ -1057,7 +1062,7 @@ impl Tracker {
                 s.ike_sa = Some(id);
                 s.conn_id = Some(conn_id);
                 s.message_id = Some(qm.message_id);
-                s.policy = qm.chosen.clone();
+                s.policy = qm.chosen;
                 s.local_ident = local.clone();
                 s.remote_ident = remote.clone();
                 s.established = Some((meta.frame, meta.ts));
