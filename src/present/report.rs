@@ -204,7 +204,7 @@ fn show_isakmp_sa(out: &mut String, t: &Tracker, peer: IpAddr, now: Timestamp) {
 }
 
 fn transform_text(sa: &IpsecSa) -> String {
-    sa.policy.as_ref().map_or_else(
+    sa.policy().map_or_else(
         || "unknown (not negotiated in the capture, or not decrypted)".to_string(),
         ToString::to_string,
     )
@@ -228,9 +228,9 @@ fn show_ipsec_sa(out: &mut String, t: &Tracker, peer: IpAddr, now: Timestamp) {
         // Inbound SAs carry the receiver's view of the proxies already; outbound ones the
         // receiver's (the peer's), so swap them for this peer.
         let (local, rem) = if inbound {
-            (sa.local_ident.clone(), sa.remote_ident.clone())
+            (sa.local_ident().clone(), sa.remote_ident().clone())
         } else {
-            (sa.remote_ident.clone(), sa.local_ident.clone())
+            (sa.remote_ident().clone(), sa.local_ident().clone())
         };
         let key = (
             remote,
@@ -299,7 +299,7 @@ fn show_ipsec_sa(out: &mut String, t: &Tracker, peer: IpAddr, now: Timestamp) {
         let current_out = outbound
             .iter()
             .filter(|s| s.is_alive())
-            .max_by_key(|s| s.last_frame.max(s.established.map_or(0, |e| e.0)));
+            .max_by_key(|s| s.last_frame.max(s.established().map_or(0, |e| e.0)));
         let _ = writeln!(
             out,
             "     current outbound spi: {}\n",
@@ -322,12 +322,12 @@ fn sa_block(out: &mut String, sa: &IpsecSa, now: Timestamp) {
     let _ = writeln!(out, "      spi: 0x{:X}({})", sa.spi, sa.spi);
     let _ = writeln!(out, "        transform: {} ,", transform_text(sa));
     let mode = sa
-        .policy
+        .policy()
         .as_ref()
         .and_then(|p| p.encapsulation_mode)
         .map_or("?".to_string(), |m| m.to_string());
     let _ = writeln!(out, "        in use settings ={{{mode}, }}");
-    match (sa.conn_id, sa.message_id, sa.established) {
+    match (sa.conn_id, sa.message_id, sa.established()) {
         (Some(c), Some(m), Some((f, _))) => {
             let _ = writeln!(
                 out,
@@ -354,7 +354,7 @@ fn sa_block(out: &mut String, sa: &IpsecSa, now: Timestamp) {
         kb.map_or("-".into(), |k| k.to_string()),
         secs.map_or("-".into(), |s| s.to_string())
     );
-    if let Some(p) = &sa.policy
+    if let Some(p) = &sa.policy()
         && let Some((enc, _, _)) = p.esp_algs()
     {
         let _ = writeln!(out, "        IV size: {} bytes", enc.iv_len());
@@ -429,9 +429,9 @@ fn show_session(out: &mut String, t: &Tracker, peer: IpAddr) {
                 && sa.is_alive()
             {
                 let (l, r) = if sa.dst == peer {
-                    (&sa.local_ident, &sa.remote_ident)
+                    (&sa.local_ident(), &sa.remote_ident())
                 } else {
-                    (&sa.remote_ident, &sa.local_ident)
+                    (&sa.remote_ident(), &sa.local_ident())
                 };
                 let flow = format!(
                     "permit ip {} {}",
@@ -453,7 +453,7 @@ fn show_session(out: &mut String, t: &Tracker, peer: IpAddr) {
 
 fn ike_details(out: &mut String, sa: &IkeSa, now: Timestamp) {
     let policy = if sa.version == 2 {
-        sa.v2_chosen.clone().unwrap_or_default()
+        sa.v2_chosen().unwrap_or_default().to_string()
     } else {
         sa.chosen.map(|p| p.to_string()).unwrap_or_default()
     };
@@ -485,13 +485,13 @@ fn ike_details(out: &mut String, sa: &IkeSa, now: Timestamp) {
             "  {:<9} {}{}  state {state}",
             role.name(),
             super::format::endpoint(ep.addr, ep.port),
-            sa.identity[role as usize]
+            sa.identity(role)
                 .as_deref()
                 .map_or(String::new(), |i| format!(" id {i}"))
         );
     }
-    if !sa.offered.is_empty() {
-        let offers: Vec<String> = sa.offered.iter().map(ToString::to_string).collect();
+    if !sa.offered().is_empty() {
+        let offers: Vec<String> = sa.offered().iter().map(ToString::to_string).collect();
         let _ = writeln!(out, "  offered: {}", offers.join(", "));
     }
     let _ = writeln!(
@@ -540,12 +540,12 @@ fn ike_details(out: &mut String, sa: &IkeSa, now: Timestamp) {
         );
     }
     for role in [Role::Initiator, Role::Responder] {
-        if !sa.vendors[role as usize].is_empty() {
+        if !sa.vendors(role).is_empty() {
             let _ = writeln!(
                 out,
                 "  {} vendor IDs: {}",
                 role.name(),
-                sa.vendors[role as usize].join(", ")
+                sa.vendors(role).join(", ")
             );
         }
     }
@@ -577,7 +577,7 @@ fn ike_details(out: &mut String, sa: &IkeSa, now: Timestamp) {
             "  quick mode {:08x} by the {}: {outcome}{}{}{}",
             q.message_id,
             q.initiator.name(),
-            q.chosen
+            q.chosen()
                 .as_ref()
                 .map_or(String::new(), |p| format!(", {p}")),
             [q.spi_initiator, q.spi_responder]
@@ -601,7 +601,7 @@ fn transcript(out: &mut String, sa: &IkeSa, as_peer: Option<IpAddr>) {
         if as_peer.is_some_and(|p| p != who) {
             continue;
         }
-        let node = match tr.to {
+        let node = match tr.to() {
             StateName::QuickMode { message_id, .. } => format!(" Node {message_id}"),
             _ => String::new(),
         };
@@ -609,11 +609,11 @@ fn transcript(out: &mut String, sa: &IkeSa, as_peer: Option<IpAddr>) {
             out,
             "    frame {:>6} {} {:<15} ISAKMP: ({}):{node} Old State = {}  New State = {}",
             tr.frame,
-            time_of_day(tr.ts),
+            time_of_day(tr.ts()),
             who.to_string(),
             sa.conn_id,
-            tr.from.name(),
-            tr.to.name()
+            tr.from().name(),
+            tr.to().name()
         );
     }
     if sa.transitions_dropped > 0 {
@@ -654,11 +654,11 @@ fn ike_json(t: &Tracker, sa: &IkeSa) -> Value {
         json!({
             "address": sa.endpoint(role).addr.to_string(),
             "port": sa.endpoint(role).port,
-            "identity": sa.identity[role as usize].as_deref(),
+            "identity": sa.identity(role).as_deref(),
             "has_sa": sa.side_seen[role as usize],
             "isakmp_state": if sa.version == 1 { sa.isakmp_state(role).map(|s| s.name()) } else { None },
             "debug_state": if sa.version == 1 { sa.state[role as usize].name() } else { sa.v2_state[role as usize].name() },
-            "vendor_ids": sa.vendors[role as usize],
+            "vendor_ids": sa.vendors(role),
             "messages": sa.messages[role as usize],
         })
     };
@@ -668,12 +668,12 @@ fn ike_json(t: &Tracker, sa: &IkeSa) -> Value {
         .map(|tr| {
             json!({
                 "frame": tr.frame,
-                "time": rfc3339(tr.ts),
+                "time": rfc3339(tr.ts()),
                 "side": tr.side.name(),
                 "peer": sa.endpoint(tr.side).addr.to_string(),
-                "from": tr.from.name(),
-                "to": tr.to.name(),
-                "message_id": match tr.to { StateName::QuickMode { message_id, .. } => Some(format!("0x{message_id:08x}")), _ => None },
+                "from": tr.from().name(),
+                "to": tr.to().name(),
+                "message_id": match tr.to() { StateName::QuickMode { message_id, .. } => Some(format!("0x{message_id:08x}")), _ => None },
             })
         })
         .collect();
@@ -691,11 +691,11 @@ fn ike_json(t: &Tracker, sa: &IkeSa) -> Value {
                     Some(QuickModeOutcome::RefusedUnread { .. }) => "refused".to_string(),
                     None => "incomplete".to_string(),
                 },
-                "transform": q.chosen.as_ref().map(ToString::to_string),
-                "offered": q.offered.iter().map(|(_, p)| p.to_string()).collect::<Vec<_>>(),
+                "transform": q.chosen().as_ref().map(ToString::to_string),
+                "offered": q.offered().iter().map(|(_, p)| p.to_string()).collect::<Vec<_>>(),
                 "spis": spi_list(q.spi_initiator, q.spi_responder),
-                "local_ident": q.proxy_initiator.as_deref(),
-                "remote_ident": q.proxy_responder.as_deref(),
+                "local_ident": q.proxy_initiator().as_deref(),
+                "remote_ident": q.proxy_responder().as_deref(),
                 "pfs": q.pfs,
                 "decrypted": q.decrypted,
                 "first_frame": q.first_frame,
@@ -713,8 +713,8 @@ fn ike_json(t: &Tracker, sa: &IkeSa) -> Value {
         "mode": sa.mode.name(),
         "state": sa.overall_state(),
         "sides": { "initiator": side(Role::Initiator), "responder": side(Role::Responder) },
-        "policy": if sa.version == 2 { sa.v2_chosen.clone() } else { sa.chosen.map(|p| p.to_string()) },
-        "offered": if sa.version == 2 { sa.v2_offered.clone() } else { sa.offered.iter().map(ToString::to_string).collect() },
+        "policy": if sa.version == 2 { sa.v2_chosen().map(str::to_string) } else { sa.chosen.map(|p| p.to_string()) },
+        "offered": if sa.version == 2 { sa.v2_offered().to_vec() } else { sa.offered().iter().map(ToString::to_string).collect() },
         "established_frame": sa.established.map(|e| e.0),
         "outcome": match &sa.outcome {
             Some(Outcome::Failed { reason, .. }) => Some(format!("failed: {reason}")),
@@ -758,11 +758,11 @@ fn ipsec_json(t: &Tracker, sa: &IpsecSa) -> Value {
         "ike_sa": sa.ike_sa.and_then(|i| t.ike_sa(i)).map(IkeSa::cookies),
         "conn_id": sa.conn_id,
         "message_id": sa.message_id.map(|m| format!("0x{m:08x}")),
-        "negotiated": sa.negotiated,
-        "transform": sa.policy.as_ref().map(ToString::to_string).or_else(|| sa.transform_text.clone()),
-        "mode": sa.policy.as_ref().and_then(|p| p.encapsulation_mode).map(|m| m.to_string()),
-        "local_ident": sa.local_ident.as_deref(),
-        "remote_ident": sa.remote_ident.as_deref(),
+        "negotiated": sa.negotiated(),
+        "transform": sa.policy().map(ToString::to_string).or_else(|| sa.transform_text().map(str::to_string)),
+        "mode": sa.policy().and_then(|p| p.encapsulation_mode).map(|m| m.to_string()),
+        "local_ident": sa.local_ident(),
+        "remote_ident": sa.remote_ident(),
         "udp_encapsulated": sa.encap.is_some(),
         "decrypted": sa.decrypted,
         "inner_bytes": sa.inner_bytes,
@@ -779,13 +779,14 @@ fn ipsec_json(t: &Tracker, sa: &IpsecSa) -> Value {
 
 fn tunnel_json(t: &Tracker, tn: &Tunnel) -> Value {
     let s = t.session(tn);
+    let traffic = t.traffic(tn);
     json!({
         "peers": tn.peers.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "status": s.status,
         "ike_sas": tn.ike_sas.iter().filter_map(|i| t.ike_sa(*i)).map(|sa| sa.conn_id).collect::<Vec<_>>(),
         "ipsec_sas": tn.ipsec_sas.iter().filter_map(|i| t.ipsec_sa(*i)).map(|sa| format!("0x{:08x}", sa.spi)).collect::<Vec<_>>(),
-        "packets": { "a_to_b": tn.packets[0], "b_to_a": tn.packets[1] },
-        "bytes": { "a_to_b": tn.bytes[0], "b_to_a": tn.bytes[1] },
+        "packets": { "a_to_b": traffic.packets[0], "b_to_a": traffic.packets[1] },
+        "bytes": { "a_to_b": traffic.bytes[0], "b_to_a": traffic.bytes[1] },
         "established_count": tn.established_count,
         "down_count": tn.down_count,
         "nat_keepalives": tn.nat_keepalives,

@@ -104,16 +104,16 @@ pub(super) fn diagnose_ike_sa(t: &Tracker, sa: &IkeSa, final_: bool) -> Vec<Diag
     }
 
     // Phase-1 policy mismatch: NO_PROPOSAL_CHOSEN answering the offer.
-    let refusal = sa.notifies.iter().find(|n| {
+    let refusal = sa.notifies().iter().find(|n| {
         n.from == Role::Responder
             && n.notify_type == NotifyType::NO_PROPOSAL_CHOSEN.0
             && (sa.version == 2 || n.exchange != 32)
     });
     if let Some(n) = refusal.filter(|_| sa.established.is_none()) {
         let offered = if sa.version == 2 {
-            sa.v2_offered.join(", ")
+            sa.v2_offered().join(", ")
         } else {
-            sa.offered
+            sa.offered()
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
@@ -154,7 +154,8 @@ pub(super) fn diagnose_ike_sa(t: &Tracker, sa: &IkeSa, final_: bool) -> Vec<Diag
             Some(QuickModeOutcome::Refused {
                 frame, notify_type, ..
             }) if *notify_type == NotifyType::NO_PROPOSAL_CHOSEN.0 => {
-                let offered: Vec<String> = qm.offered.iter().map(|(_, p)| p.to_string()).collect();
+                let offered: Vec<String> =
+                    qm.offered().iter().map(|(_, p)| p.to_string()).collect();
                 let mut d = Diagnosis::new(
                     DiagnosisCode::Phase2ProposalMismatch,
                     tunnel_name(sa),
@@ -175,7 +176,7 @@ pub(super) fn diagnose_ike_sa(t: &Tracker, sa: &IkeSa, final_: bool) -> Vec<Diag
                     },
                 );
                 d.differences = qm
-                    .offered
+                    .offered()
                     .first()
                     .map(|(_, p)| {
                         vec![AttributeDiff {
@@ -192,8 +193,8 @@ pub(super) fn diagnose_ike_sa(t: &Tracker, sa: &IkeSa, final_: bool) -> Vec<Diag
             }) if *notify_type == NotifyType::INVALID_ID_INFORMATION.0
                 || *notify_type == IKEV2_TS_UNACCEPTABLE =>
             {
-                let local = qm.proxy_initiator.as_deref().unwrap_or("?");
-                let remote = qm.proxy_responder.as_deref().unwrap_or("?");
+                let local = qm.proxy_initiator().unwrap_or("?");
+                let remote = qm.proxy_responder().unwrap_or("?");
                 let mut d = Diagnosis::new(
                     DiagnosisCode::ProxyIdMismatch,
                     tunnel_name(sa),
@@ -251,7 +252,7 @@ pub(super) fn diagnose_ike_sa(t: &Tracker, sa: &IkeSa, final_: bool) -> Vec<Diag
             _ => {}
         }
         // Lifetime or PFS differences between what was offered and what was accepted.
-        if let (Some(chosen), Some((_, offered))) = (&qm.chosen, qm.offered.first()) {
+        if let (Some(chosen), Some((_, offered))) = (&qm.chosen(), qm.offered().first()) {
             let mut diffs = Vec::new();
             if chosen.life_seconds != offered.life_seconds {
                 diffs.push(AttributeDiff {
@@ -296,7 +297,7 @@ pub(super) fn diagnose_ike_sa(t: &Tracker, sa: &IkeSa, final_: bool) -> Vec<Diag
     }
     // RESPONDER-LIFETIME (RFC 2407 §4.6.3.1): the responder imposes a shorter lifetime.
     if let Some(n) = sa
-        .notifies
+        .notifies()
         .iter()
         .find(|n| n.notify_type == NotifyType::RESPONDER_LIFETIME.0)
     {
@@ -315,7 +316,7 @@ pub(super) fn diagnose_ike_sa(t: &Tracker, sa: &IkeSa, final_: bool) -> Vec<Diag
     // Phase-1 lifetime: chosen differs from what was offered.
     if let (Some(chosen), Some(offer)) = (
         &sa.chosen,
-        sa.offered
+        sa.offered()
             .iter()
             .find(|o| same_suite(o, sa.chosen.as_ref())),
     ) && chosen.life_seconds != offer.life_seconds
@@ -345,7 +346,7 @@ pub(super) fn diagnose_ike_sa(t: &Tracker, sa: &IkeSa, final_: bool) -> Vec<Diag
     }
     // INVALID_SPI notifications: the peer got ESP on an SPI it does not know.
     for n in sa
-        .notifies
+        .notifies()
         .iter()
         .filter(|n| n.notify_type == NotifyType::INVALID_SPI.0)
     {
@@ -431,7 +432,7 @@ fn policy_differences(t: &Tracker, sa: &IkeSa) -> Vec<AttributeDiff> {
 fn psk_mismatch(sa: &IkeSa, initiator: &str, responder: &str, final_: bool) -> Option<Diagnosis> {
     let seen = |m: Phase1Msg| sa.phase1_seen[m as usize];
     let responder_errors: Vec<u64> = sa
-        .notifies
+        .notifies()
         .iter()
         .filter(|n| {
             n.from == Role::Responder
@@ -503,7 +504,7 @@ fn psk_mismatch(sa: &IkeSa, initiator: &str, responder: &str, final_: bool) -> O
             let hash_r = sa.auth[Role::Responder as usize];
             let refused = am2.count >= 1 && am3.count == 0 && (final_ || sa.outcome.is_some());
             let failed = matches!(hash_r, Some((AuthCheck::Failed, _)));
-            if !(refused && (failed || sa.notifies.iter().any(|n| n.from == Role::Initiator))) {
+            if !(refused && (failed || sa.notifies().iter().any(|n| n.from == Role::Initiator))) {
                 return None;
             }
             Some(Diagnosis::new(
@@ -525,7 +526,7 @@ fn psk_mismatch(sa: &IkeSa, initiator: &str, responder: &str, final_: bool) -> O
             ))
         }
         (2, _) => {
-            let n = sa.notifies.iter().find(|n| n.notify_type == 24)?;
+            let n = sa.notifies().iter().find(|n| n.notify_type == 24)?;
             Some(Diagnosis::new(
                 DiagnosisCode::PskMismatch,
                 format!(
@@ -553,13 +554,14 @@ fn diagnose_tunnel(t: &Tracker, tunnel: &Tunnel) -> Vec<Diagnosis> {
     let mut out = Vec::new();
     let name = tunnel.name();
     let [a, b] = tunnel.peers;
+    let traffic = t.traffic(tunnel);
 
     // One-way ESP: traffic one way, none (or none any more) back.
     for dir in 0..2 {
         let (from, to) = if dir == 0 { (a, b) } else { (b, a) };
-        let fwd = tunnel.packets[dir];
-        let back = tunnel.packets[1 - dir];
-        let stopped = match (tunnel.last_traffic[dir], tunnel.last_traffic[1 - dir]) {
+        let fwd = traffic.packets[dir];
+        let back = traffic.packets[1 - dir];
+        let stopped = match (traffic.last_traffic[dir], traffic.last_traffic[1 - dir]) {
             (Some(f), Some(r)) => f.secs - r.secs >= ONE_WAY_STOPPED_SECS,
             _ => false,
         };
@@ -600,7 +602,7 @@ fn diagnose_tunnel(t: &Tracker, tunnel: &Tunnel) -> Vec<Diagnosis> {
         .iter()
         .filter_map(|id| t.ike.get(*id))
         .find(|sa| sa.nat_behind.is_some_and(|n| n.contains(&true)));
-    if let (Some(sa), Some(esp_frame)) = (natted, tunnel.raw_esp_frame) {
+    if let (Some(sa), Some(esp_frame)) = (natted, traffic.raw_esp_frame) {
         let behind: Vec<String> = [Role::Initiator, Role::Responder]
             .iter()
             .filter(|r| sa.nat_behind.is_some_and(|n| n[**r as usize]))
@@ -640,14 +642,14 @@ fn diagnose_tunnel(t: &Tracker, tunnel: &Tunnel) -> Vec<Diagnosis> {
         .ipsec_sas
         .iter()
         .filter_map(|id| t.ipsec.get(*id))
-        .filter(|s| s.negotiated)
-        .filter_map(|s| s.established.map(|(f, _)| f))
+        .filter(|s| s.negotiated())
+        .filter_map(|s| s.established().map(|(f, _)| f))
         .min();
     let mut stray = BTreeSet::new();
     for s in tunnel.ipsec_sas.iter().filter_map(|id| t.ipsec.get(*id)) {
         let after_delete = s.deleted.is_some_and(|d| s.last_frame > d && s.packets > 0);
         let unknown = read_all
-            && !s.negotiated
+            && !s.negotiated()
             && s.packets > 0
             && first_negotiated.is_some_and(|f| s.first_frame > f);
         if after_delete || unknown {

@@ -31,8 +31,9 @@ use diagnosis::Diagnosis;
 use events::Event;
 use exchange::{Position, Shape, exchange_type, phase1_position};
 use model::{
-    DpdStats, Endpoint, IkeSa, IpsecSa, MessageSeen, Mode, NotifySeen, Outcome, QuickMode,
-    QuickModeOutcome, RateHistory, SessionSummary, StateName, Transition, Tunnel, V2State,
+    DpdStats, Endpoint, IkeSa, IpsecSa, MessageSeen, Mode, Negotiation, NotifySeen, Outcome,
+    QuickMode, QuickModeOutcome, RateHistory, SessionSummary, StateName, Transition, Tunnel,
+    TunnelTraffic, V2State,
 };
 use sequence::SequenceStats;
 use states::{
@@ -59,6 +60,8 @@ pub struct TrackerConfig {
     /// deletes, quick-mode SPIs). Off for `dissect`, which needs only each message's place in
     /// its exchange.
     pub learn: bool,
+    /// Keep per-second packet counts per tunnel (the dashboard's rates and sparklines).
+    pub rates: bool,
 }
 
 impl Default for TrackerConfig {
@@ -73,6 +76,7 @@ impl Default for TrackerConfig {
             max_quick_modes: 64,
             events: false,
             learn: true,
+            rates: false,
         }
     }
 }
@@ -234,6 +238,24 @@ impl Tracker {
         self.events.drain(..)
     }
 
+    /// A tunnel's ESP/AH traffic, summed from its IPsec SAs.
+    pub fn traffic(&self, tunnel: &Tunnel) -> TunnelTraffic {
+        let mut t = TunnelTraffic::default();
+        for sa in tunnel.ipsec_sas.iter().filter_map(|id| self.ipsec.get(*id)) {
+            let dir = tunnel.side_of(sa.src);
+            t.packets[dir] += sa.packets;
+            t.bytes[dir] += sa.bytes;
+            t.last_traffic[dir] = t.last_traffic[dir].max(sa.last_seen);
+            if sa.protocol == 50 && sa.encap.is_none() && sa.packets > 0 {
+                t.raw_esp_frame = Some(
+                    t.raw_esp_frame
+                        .map_or(sa.first_frame, |f| f.min(sa.first_frame)),
+                );
+            }
+        }
+        t
+    }
+
     /// The `show crypto session` status of a tunnel.
     pub fn session(&self, tunnel: &Tunnel) -> SessionSummary {
         let mut s = SessionSummary {
@@ -251,7 +273,7 @@ impl Tracker {
         for id in &tunnel.ipsec_sas {
             if let Some(sa) = self.ipsec.get(*id)
                 && sa.is_alive()
-                && (sa.established.is_some()
+                && (sa.established().is_some()
                     || sa
                         .last_seen
                         .is_some_and(|t| self.now.secs - t.secs <= self.config.ipsec_idle_secs))
@@ -340,15 +362,10 @@ impl Tracker {
             ipsec_sas: Vec::new(),
             first_seen: ts,
             last_seen: ts,
-            packets: [0; 2],
-            bytes: [0; 2],
-            last_traffic: [None; 2],
             rates: None,
             established_count: 0,
             down_count: 0,
             offers: [Vec::new(), Vec::new()],
-            proxies_offered: [None, None],
-            raw_esp_frame: None,
             nat_keepalives: 0,
         };
         let (id, _evicted) = self.tunnels.insert(t);
@@ -406,12 +423,8 @@ impl Tracker {
             roles_known,
             nat_t_float: None,
             nat_behind: None,
-            offered: Vec::new(),
             chosen: None,
-            v2_offered: Vec::new(),
-            v2_chosen: None,
-            identity: [None, None],
-            vendors: [Vec::new(), Vec::new()],
+            detail: None,
             first_seen: meta.ts,
             last_seen: meta.ts,
             first_frame: meta.frame,
@@ -429,7 +442,6 @@ impl Tracker {
             transitions_dropped: 0,
             quick_modes: Vec::new(),
             quick_modes_dropped: 0,
-            notifies: Vec::new(),
             dpd: DpdStats::default(),
             undecrypted: 0,
             decrypted: 0,
@@ -763,20 +775,21 @@ impl Tracker {
                         .take(MAX_OFFERS)
                         .collect();
                     match msg {
-                        Phase1Msg::Mm1 | Phase1Msg::Am1 => sa.offered = policies,
+                        Phase1Msg::Mm1 | Phase1Msg::Am1 => sa.detail_mut().offered = policies,
                         Phase1Msg::Mm2 | Phase1Msg::Am2 => sa.chosen = policies.into_iter().next(),
                         _ => {}
                     }
                 }
                 Payload::Identification(idp) => {
-                    sa.identity[sender as usize] = Some(idp.identity.to_string().into_boxed_str());
+                    sa.detail_mut().identity[sender as usize] =
+                        Some(idp.identity.to_string().into_boxed_str());
                 }
                 Payload::VendorId(v) => {
                     let name = v
                         .recognize_with_cookies(sa.initiator_cookie, sa.responder_cookie)
                         .map(|k| k.name);
                     if let Some(name) = name {
-                        let list = &mut sa.vendors[sender as usize];
+                        let list = &mut sa.detail_mut().vendors[sender as usize];
                         if !list.contains(&name) && list.len() < 16 {
                             list.push(name);
                         }
@@ -787,7 +800,7 @@ impl Tracker {
             }
         }
         let tunnel = sa.tunnel;
-        let offered = sa.offered.clone();
+        let offered = sa.offered().to_vec();
         if matches!(msg, Phase1Msg::Mm1 | Phase1Msg::Am1)
             && !offered.is_empty()
             && let Some(t) = self.tunnels.get_mut(tunnel)
@@ -845,9 +858,9 @@ impl Tracker {
         };
         for p in m.chain.decoded() {
             if let Payload::Notification(n) = p
-                && sa.notifies.len() < MAX_NOTIFIES
+                && sa.notifies().len() < MAX_NOTIFIES
             {
-                sa.notifies.push(NotifySeen {
+                sa.detail_mut().notifies.push(NotifySeen {
                     frame: m.meta.frame,
                     from: sender,
                     exchange: m.header.exchange_type.0,
@@ -1006,11 +1019,9 @@ impl Tracker {
         }
         qm.outcome = Some(QuickModeOutcome::Complete { frame: meta.frame });
         let qm = qm.clone();
-        let (ike_sa, conn_id, tunnel) = (sa.cookies(), sa.conn_id, sa.tunnel);
+        let (ike_sa, conn_id) = (sa.cookies(), sa.conn_id);
         let initiator_addr = sa.endpoint(qm.initiator).addr;
         let responder_addr = sa.endpoint(qm.initiator.other()).addr;
-        let encap =
-            (meta.transport == Transport::UdpNatT).then_some((meta.src_port, meta.dst_port));
         if events {
             new_events.push(Event::QuickModeDone {
                 frame: meta.frame,
@@ -1023,55 +1034,82 @@ impl Tracker {
                     .flatten()
                     .map(|s| format!("0x{s:08x}"))
                     .collect(),
-                transform: qm.chosen.as_ref().map(ToString::to_string),
-                local_ident: qm.proxy_initiator.as_deref().map(str::to_string),
-                remote_ident: qm.proxy_responder.as_deref().map(str::to_string),
+                transform: qm.chosen().map(ToString::to_string),
+                local_ident: qm.proxy_initiator().map(str::to_string),
+                remote_ident: qm.proxy_responder().map(str::to_string),
                 pfs: qm.pfs,
             });
         }
         self.events.extend(new_events);
-        // The quick-mode initiator's SPI (QM1) is its inbound SPI: ESP on it flows from the
-        // responder to the initiator. RFC 2409 §5.5: each side's SPI is for its inbound SA.
-        let protocol = qm.chosen.as_ref().map_or(50, |p| {
+        let protocol = qm.chosen().map_or(50, |p| {
             if p.protocol == ProtocolId::IPSEC_AH {
                 51
             } else {
                 50
             }
         });
+        self.install_negotiated(
+            id,
+            conn_id,
+            &qm,
+            initiator_addr,
+            responder_addr,
+            protocol,
+            meta,
+        );
+    }
+
+    /// Creates (or completes) the two IPsec SAs a finished quick mode or child exchange
+    /// negotiated: each side's SPI keys its inbound SA, so the quick-mode initiator's SPI is
+    /// for ESP to it and the responder's for the other direction (RFC 2409 §5.5, RFC 7296
+    /// §1.3).
+    #[allow(clippy::too_many_arguments)]
+    fn install_negotiated(
+        &mut self,
+        id: Id,
+        conn_id: u32,
+        qm: &QuickMode,
+        initiator: IpAddr,
+        responder: IpAddr,
+        protocol: u8,
+        meta: &PacketMeta,
+    ) {
+        let encap =
+            (meta.transport == Transport::UdpNatT).then_some((meta.src_port, meta.dst_port));
         for (spi, src, dst, local, remote) in [
             (
                 qm.spi_initiator,
-                responder_addr,
-                initiator_addr,
-                &qm.proxy_initiator,
-                &qm.proxy_responder,
+                responder,
+                initiator,
+                qm.proxy_initiator(),
+                qm.proxy_responder(),
             ),
             (
                 qm.spi_responder,
-                initiator_addr,
-                responder_addr,
-                &qm.proxy_responder,
-                &qm.proxy_initiator,
+                initiator,
+                responder,
+                qm.proxy_responder(),
+                qm.proxy_initiator(),
             ),
         ] {
             let Some(spi) = spi else { continue };
-            let sid = self.ipsec_sa_for(spi, protocol, src, dst, meta, true);
+            let sid = self.ipsec_sa_for(spi, protocol, src, dst, meta);
             if let Some(s) = self.ipsec.get_mut(sid) {
-                s.negotiated = true;
                 s.ike_sa = Some(id);
                 s.conn_id = Some(conn_id);
                 s.message_id = Some(qm.message_id);
-                s.policy = qm.chosen;
-                s.local_ident = local.clone();
-                s.remote_ident = remote.clone();
-                s.established = Some((meta.frame, meta.ts));
+                s.negotiation = Some(Box::new(Negotiation {
+                    policy: qm.chosen().copied(),
+                    transform_text: qm.transform_text().map(str::to_string),
+                    local_ident: local.map(Into::into),
+                    remote_ident: remote.map(Into::into),
+                    established: (meta.frame, meta.ts),
+                }));
                 if s.encap.is_none() {
                     s.encap = encap;
                 }
             }
         }
-        let _ = tunnel;
     }
 
     fn informational(&mut self, id: Id, sender: Role, m: &IkeV1Input<'_, '_>) {
@@ -1416,27 +1454,28 @@ impl Tracker {
                     let text: Vec<String> = s.proposals.iter().map(|p| p.to_string()).collect();
                     if xt == exchange_type::IKE_SA_INIT {
                         if response {
-                            sa.v2_chosen = text.into_iter().next();
+                            sa.detail_mut().v2_chosen = text.into_iter().next();
                         } else {
-                            sa.v2_offered = text.into_iter().take(MAX_OFFERS).collect();
+                            sa.detail_mut().v2_offered =
+                                text.into_iter().take(MAX_OFFERS).collect();
                         }
                     } else if let Some(prop) = s.proposals.first() {
                         child = Some((prop.spi_u32(), prop.to_string()));
                     }
                 }
                 ikev2::Payload::IdI(idp) => {
-                    sa.identity[0] = Some(idp.identity.to_string().into_boxed_str())
+                    sa.detail_mut().identity[0] = Some(idp.identity.to_string().into_boxed_str())
                 }
                 ikev2::Payload::IdR(idp) => {
-                    sa.identity[1] = Some(idp.identity.to_string().into_boxed_str())
+                    sa.detail_mut().identity[1] = Some(idp.identity.to_string().into_boxed_str())
                 }
                 ikev2::Payload::Auth(_) => has_auth = true,
                 ikev2::Payload::Notify(n) => {
                     let name = n.notify_type.name().unwrap_or("NOTIFY");
                     if n.notify_type.is_error() {
                         notify_error = Some((name, n.notify_type.0));
-                        if sa.notifies.len() < MAX_NOTIFIES {
-                            sa.notifies.push(NotifySeen {
+                        if sa.notifies().len() < MAX_NOTIFIES {
+                            sa.detail_mut().notifies.push(NotifySeen {
                                 frame: m.meta.frame,
                                 from: sender,
                                 exchange: xt,
@@ -1548,7 +1587,7 @@ impl Tracker {
                     time: m.meta.ts.to_string(),
                     ike_sa: sa.cookies(),
                     conn_id: sa.conn_id,
-                    policy: sa.v2_chosen.clone().unwrap_or_default(),
+                    policy: sa.v2_chosen().unwrap_or_default().to_string(),
                 });
             }
         }
@@ -1565,8 +1604,8 @@ impl Tracker {
                 if let Some((spi, _)) = &child {
                     q.spi_initiator = *spi;
                 }
-                q.proxy_initiator = ts[0].clone().map(String::into_boxed_str);
-                q.proxy_responder = ts[1].clone().map(String::into_boxed_str);
+                q.content_mut().proxy_initiator = ts[0].clone().map(String::into_boxed_str);
+                q.content_mut().proxy_responder = ts[1].clone().map(String::into_boxed_str);
                 q.state[q.initiator as usize] = QuickModeState::IkeQmIQm1;
             } else if let Some((name, t)) = notify_error.filter(|_| q.outcome.is_none()) {
                 q.outcome = Some(QuickModeOutcome::Refused {
@@ -1577,7 +1616,7 @@ impl Tracker {
                 q.state = [QuickModeState::IkeQmFailed; 2];
             } else if let Some((spi, text)) = &child {
                 q.spi_responder = *spi;
-                q.transform_text = Some(text.clone());
+                q.content_mut().transform_text = Some(text.clone());
                 q.state = [QuickModeState::IkeQmPhase2Complete; 2];
                 q.outcome = Some(QuickModeOutcome::Complete {
                     frame: m.meta.frame,
@@ -1633,35 +1672,15 @@ impl Tracker {
         let Some(q) = sa.quick_modes.iter().find(|q| q.message_id == mid).cloned() else {
             return;
         };
-        let (Some(spi_i), Some(spi_r)) = (q.spi_initiator, q.spi_responder) else {
+        if q.spi_initiator.is_none() || q.spi_responder.is_none() {
             return;
-        };
+        }
         let (i, r, conn_id) = (
             sa.endpoint(q.initiator).addr,
             sa.endpoint(q.initiator.other()).addr,
             sa.conn_id,
         );
-        let encap =
-            (meta.transport == Transport::UdpNatT).then_some((meta.src_port, meta.dst_port));
-        for (spi, src, dst, local, remote) in [
-            (spi_i, r, i, &q.proxy_initiator, &q.proxy_responder),
-            (spi_r, i, r, &q.proxy_responder, &q.proxy_initiator),
-        ] {
-            let sid = self.ipsec_sa_for(spi, 50, src, dst, meta, true);
-            if let Some(s) = self.ipsec.get_mut(sid) {
-                s.negotiated = true;
-                s.ike_sa = Some(id);
-                s.conn_id = Some(conn_id);
-                s.message_id = Some(mid);
-                s.transform_text = q.transform_text.clone();
-                s.local_ident = local.clone();
-                s.remote_ident = remote.clone();
-                s.established = Some((meta.frame, meta.ts));
-                if s.encap.is_none() {
-                    s.encap = encap;
-                }
-            }
-        }
+        self.install_negotiated(id, conn_id, &q, i, r, 50, meta);
     }
 
     // ---------------------------------------------------------------- ESP / AH
@@ -1673,7 +1692,6 @@ impl Tracker {
         src: IpAddr,
         dst: IpAddr,
         meta: &PacketMeta,
-        negotiated: bool,
     ) -> Id {
         if let Some(id) = self.ipsec.find(&(dst, spi, protocol)) {
             return id;
@@ -1688,12 +1706,7 @@ impl Tracker {
             ike_sa: None,
             conn_id: None,
             message_id: None,
-            negotiated,
-            policy: None,
-            transform_text: None,
-            local_ident: None,
-            remote_ident: None,
-            established: None,
+            negotiation: None,
             first_seen: None,
             last_seen: None,
             first_frame: 0,
@@ -1730,7 +1743,7 @@ impl Tracker {
         let id = match known {
             Some(id) => id,
             None => {
-                let id = self.ipsec_sa_for(spi, protocol, meta.src, meta.dst, meta, false);
+                let id = self.ipsec_sa_for(spi, protocol, meta.src, meta.dst, meta);
                 self.link_inferred(id, meta);
                 id
             }
@@ -1769,24 +1782,21 @@ impl Tracker {
             protocol: if protocol == 51 { "ah" } else { "esp" },
             src: meta.src.to_string(),
             dst: meta.dst.to_string(),
-            negotiated: sa.negotiated,
+            negotiated: sa.negotiated(),
             ike_sa: sa.ike_sa.and_then(|i| self.ike.get(i)).map(IkeSa::cookies),
         });
         if let Some(e) = first_event {
             self.events.push(e);
         }
-        if let Some(t) = self.tunnels.get_mut(tunnel) {
+        // Tunnel totals are summed from the SAs when read (`Tracker::traffic`): the per-packet
+        // path touches nothing else, except the dashboard's per-second rates.
+        if self.config.rates
+            && let Some(t) = self.tunnels.get_mut(tunnel)
+        {
             let dir = t.side_of(meta.src);
-            t.packets[dir] += 1;
-            t.bytes[dir] += meta.len as u64;
-            t.last_traffic[dir] = Some(meta.ts);
-            t.last_seen = t.last_seen.max(meta.ts);
             t.rates
                 .get_or_insert_with(|| Box::new(RateHistory::new(meta.ts.secs)))
                 .add(meta.ts.secs, dir);
-            if meta.transport == Transport::Esp && t.raw_esp_frame.is_none() {
-                t.raw_esp_frame = Some(meta.frame);
-            }
         }
     }
 
@@ -1896,16 +1906,12 @@ fn new_quick_mode(message_id: u32, sender: Role, meta: &PacketMeta) -> QuickMode
         first_seen: meta.ts,
         messages: 0,
         retransmissions: 0,
-        offered: Vec::new(),
-        chosen: None,
         spi_initiator: None,
         spi_responder: None,
-        proxy_initiator: None,
-        proxy_responder: None,
         pfs: false,
         decrypted: false,
         outcome: None,
-        transform_text: None,
+        content: None,
     }
 }
 
@@ -1929,11 +1935,11 @@ fn learn_quick_mode_payloads(qm: &mut QuickMode, msg: QuickModeMsg, chain: &V1Ch
                     QuickModeMsg::Qm1 => {
                         qm.spi_initiator = offers.first().map(|(s, _)| *s);
                         offers.truncate(MAX_OFFERS);
-                        qm.offered = offers;
+                        qm.content_mut().offered = offers;
                     }
                     QuickModeMsg::Qm2 => {
                         qm.spi_responder = offers.first().map(|(s, _)| *s);
-                        qm.chosen = offers.into_iter().next().map(|(_, p)| p);
+                        qm.content_mut().chosen = offers.into_iter().next().map(|(_, p)| p);
                     }
                     QuickModeMsg::Qm3 => {}
                 }
@@ -1941,9 +1947,9 @@ fn learn_quick_mode_payloads(qm: &mut QuickMode, msg: QuickModeMsg, chain: &V1Ch
             Payload::Identification(idp) if msg == QuickModeMsg::Qm1 => {
                 let text = idp.cisco_proxy().into_boxed_str();
                 if ids == 0 {
-                    qm.proxy_initiator = Some(text);
+                    qm.content_mut().proxy_initiator = Some(text);
                 } else {
-                    qm.proxy_responder = Some(text);
+                    qm.content_mut().proxy_responder = Some(text);
                 }
                 ids += 1;
             }
@@ -1976,13 +1982,13 @@ fn record_transition(
         sa.transitions_dropped += 1;
         return;
     }
-    sa.transitions.push(Transition {
-        frame: meta.frame,
-        ts: meta.ts,
-        side,
-        from,
-        to,
-    });
+    if sa.transitions.len() == sa.transitions.capacity() {
+        // Grow by small steps: a main mode and one quick mode make about twenty transitions,
+        // and doubling would leave most SAs with room for forty.
+        sa.transitions.reserve_exact(8);
+    }
+    sa.transitions
+        .push(Transition::new(meta.frame, meta.ts, side, from, to));
 }
 
 fn state_event(

@@ -52,15 +52,61 @@ impl Mode {
     }
 }
 
-/// One state change of one peer, with the frame that caused it.
+/// One state change of one peer, with the frame that caused it. Compact (24 bytes): an SA
+/// keeps every one of its transitions, and a busy span port has hundreds of thousands of SAs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transition {
     pub frame: u64,
-    pub ts: Timestamp,
+    /// Capture time in microseconds since the epoch.
+    micros: i64,
+    /// For quick-mode states: the exchange's message ID.
+    message_id: u32,
     /// Whose state changed.
     pub side: Role,
-    pub from: StateName,
-    pub to: StateName,
+    from: u8,
+    to: u8,
+}
+
+impl Transition {
+    pub fn new(
+        frame: u64,
+        ts: Timestamp,
+        side: Role,
+        from: StateName,
+        to: StateName,
+    ) -> Transition {
+        let message_id = match to {
+            StateName::QuickMode { message_id, .. } => message_id,
+            _ => 0,
+        };
+        let micros = ts
+            .secs
+            .saturating_mul(1_000_000)
+            .saturating_add(i64::from(ts.nanos / 1000));
+        Transition {
+            frame,
+            micros,
+            message_id,
+            side,
+            from: from.code(),
+            to: to.code(),
+        }
+    }
+
+    pub fn ts(&self) -> Timestamp {
+        Timestamp::new(
+            self.micros.div_euclid(1_000_000),
+            u32::try_from(self.micros.rem_euclid(1_000_000) * 1000).unwrap_or(0),
+        )
+    }
+
+    pub fn from(&self) -> StateName {
+        StateName::from_code(self.from, self.message_id)
+    }
+
+    pub fn to(&self) -> StateName {
+        StateName::from_code(self.to, self.message_id)
+    }
 }
 
 /// A debug state of either vocabulary (phase 1, quick mode, IKEv2).
@@ -74,7 +120,80 @@ pub enum StateName {
     V2(V2State),
 }
 
+/// The state vocabularies as one byte each: phase 1 from 0, IKEv2 from 64, quick mode from
+/// 128 (the message ID travels beside it).
+const V2_BASE: u8 = 64;
+const QM_BASE: u8 = 128;
+
+const PHASE1_STATES: [DebugState; 18] = [
+    DebugState::IkeReady,
+    DebugState::IkeIMm1,
+    DebugState::IkeIMm2,
+    DebugState::IkeIMm3,
+    DebugState::IkeIMm4,
+    DebugState::IkeIMm5,
+    DebugState::IkeIMm6,
+    DebugState::IkeRMm1,
+    DebugState::IkeRMm2,
+    DebugState::IkeRMm3,
+    DebugState::IkeRMm4,
+    DebugState::IkeRMm5,
+    DebugState::IkeIAm1,
+    DebugState::IkeIAm2,
+    DebugState::IkeRAm1,
+    DebugState::IkeRAm2,
+    DebugState::IkeP1Complete,
+    DebugState::IkeDestSa,
+];
+const V2_STATES: [V2State; 6] = [
+    V2State::Idle,
+    V2State::IWaitInit,
+    V2State::IWaitAuth,
+    V2State::RWaitAuth,
+    V2State::Ready,
+    V2State::Delete,
+];
+const QM_STATES: [QuickModeState; 6] = [
+    QuickModeState::IkeQmReady,
+    QuickModeState::IkeQmIQm1,
+    QuickModeState::IkeQmSpiStarve,
+    QuickModeState::IkeQmRQm2,
+    QuickModeState::IkeQmPhase2Complete,
+    QuickModeState::IkeQmFailed,
+];
+
 impl StateName {
+    fn code(&self) -> u8 {
+        let pos = |i: Option<usize>| u8::try_from(i.unwrap_or(0)).unwrap_or(0);
+        match self {
+            StateName::Phase1(s) => pos(PHASE1_STATES.iter().position(|x| x == s)),
+            StateName::V2(s) => V2_BASE + pos(V2_STATES.iter().position(|x| x == s)),
+            StateName::QuickMode { state, .. } => {
+                QM_BASE + pos(QM_STATES.iter().position(|x| x == state))
+            }
+        }
+    }
+
+    fn from_code(code: u8, message_id: u32) -> StateName {
+        let at = |base: u8| usize::from(code - base);
+        if code >= QM_BASE {
+            let state = QM_STATES
+                .get(at(QM_BASE))
+                .copied()
+                .unwrap_or(QuickModeState::IkeQmReady);
+            StateName::QuickMode { message_id, state }
+        } else if code >= V2_BASE {
+            StateName::V2(V2_STATES.get(at(V2_BASE)).copied().unwrap_or(V2State::Idle))
+        } else {
+            StateName::Phase1(
+                PHASE1_STATES
+                    .get(usize::from(code))
+                    .copied()
+                    .unwrap_or(DebugState::IkeReady),
+            )
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             StateName::Phase1(s) => s.name(),
@@ -187,15 +306,10 @@ pub struct IkeSa {
     pub nat_t_float: Option<u64>,
     /// NAT-D showed a NAT in front of the initiator / the responder (RFC 3947 §3.2).
     pub nat_behind: Option<[bool; 2]>,
-    pub offered: Vec<Phase1Policy>,
     pub chosen: Option<Phase1Policy>,
-    /// IKEv2: the offered and chosen proposals as text (`AES_CBC_128/HMAC_SHA2_256_128/…`).
-    pub v2_offered: Vec<String>,
-    pub v2_chosen: Option<String>,
-    /// Identities (IDii / IDir or IDi / IDr) as displayed.
-    pub identity: [Option<Box<str>>; 2],
-    /// Vendor names announced by each side.
-    pub vendors: [Vec<&'static str>; 2],
+    /// What the messages said beyond their place in the exchange (offers, identities, vendor
+    /// IDs, notifications): boxed, so an SA that said little costs little.
+    pub detail: Option<Box<IkeDetail>>,
     pub first_seen: Timestamp,
     pub last_seen: Timestamp,
     pub first_frame: u64,
@@ -219,7 +333,6 @@ pub struct IkeSa {
     pub transitions_dropped: u32,
     pub quick_modes: Vec<QuickMode>,
     pub quick_modes_dropped: u32,
-    pub notifies: Vec<NotifySeen>,
     pub dpd: DpdStats,
     /// Encrypted messages that could not be decrypted (no keys, or keys that did not fit).
     pub undecrypted: u32,
@@ -242,7 +355,57 @@ impl Keyed for IkeSa {
     }
 }
 
+/// The less frequently filled parts of an IKE SA.
+#[derive(Debug, Clone, Default)]
+pub struct IkeDetail {
+    pub offered: Vec<Phase1Policy>,
+    /// IKEv2: the offered and chosen proposals as text (`AES_CBC_128/HMAC_SHA2_256_128/…`).
+    pub v2_offered: Vec<String>,
+    pub v2_chosen: Option<String>,
+    /// Identities (IDii / IDir or IDi / IDr) as displayed.
+    pub identity: [Option<Box<str>>; 2],
+    /// Vendor names announced by each side.
+    pub vendors: [Vec<&'static str>; 2],
+    pub notifies: Vec<NotifySeen>,
+}
+
 impl IkeSa {
+    pub fn detail_mut(&mut self) -> &mut IkeDetail {
+        self.detail.get_or_insert_with(Box::default)
+    }
+
+    pub fn offered(&self) -> &[Phase1Policy] {
+        self.detail.as_deref().map_or(&[], |d| d.offered.as_slice())
+    }
+
+    pub fn v2_offered(&self) -> &[String] {
+        self.detail
+            .as_deref()
+            .map_or(&[], |d| d.v2_offered.as_slice())
+    }
+
+    pub fn v2_chosen(&self) -> Option<&str> {
+        self.detail.as_deref().and_then(|d| d.v2_chosen.as_deref())
+    }
+
+    pub fn identity(&self, role: Role) -> Option<&str> {
+        self.detail
+            .as_deref()
+            .and_then(|d| d.identity[role as usize].as_deref())
+    }
+
+    pub fn vendors(&self, role: Role) -> &[&'static str] {
+        self.detail
+            .as_deref()
+            .map_or(&[], |d| d.vendors[role as usize].as_slice())
+    }
+
+    pub fn notifies(&self) -> &[NotifySeen] {
+        self.detail
+            .as_deref()
+            .map_or(&[], |d| d.notifies.as_slice())
+    }
+
     pub fn endpoint(&self, role: Role) -> Endpoint {
         match role {
             Role::Initiator => self.initiator,
@@ -350,22 +513,63 @@ pub struct QuickMode {
     pub first_seen: Timestamp,
     pub messages: u16,
     pub retransmissions: u16,
-    /// What the quick-mode initiator offered: (SPI, policy) per proposal/transform.
-    pub offered: Vec<(u32, IpsecPolicy)>,
-    pub chosen: Option<IpsecPolicy>,
     /// Inbound SPI of the quick-mode initiator (from QM1) and of its responder (from QM2).
     pub spi_initiator: Option<u32>,
     pub spi_responder: Option<u32>,
-    /// Proxy IDs (IDci, IDcr) as `show crypto ipsec sa` prints idents.
-    pub proxy_initiator: Option<Box<str>>,
-    pub proxy_responder: Option<Box<str>>,
     /// KE in quick mode: PFS.
     pub pfs: bool,
     /// Whether the content was read (decrypted); without keys only the order is known.
     pub decrypted: bool,
     pub outcome: Option<QuickModeOutcome>,
+    /// What the messages said (only when they could be read).
+    pub content: Option<Box<QuickModeContent>>,
+}
+
+/// What a readable quick mode (or IKEv2 child exchange) said.
+#[derive(Debug, Clone, Default)]
+pub struct QuickModeContent {
+    /// What the quick-mode initiator offered: (SPI, policy) per proposal/transform.
+    pub offered: Vec<(u32, IpsecPolicy)>,
+    pub chosen: Option<IpsecPolicy>,
+    /// Proxy IDs (IDci, IDcr) as `show crypto ipsec sa` prints idents.
+    pub proxy_initiator: Option<Box<str>>,
+    pub proxy_responder: Option<Box<str>>,
     /// IKEv2: the accepted child proposal as text (`ESP: AES_CBC_128/HMAC_SHA1_96/NO_EXT_SEQ`).
     pub transform_text: Option<String>,
+}
+
+impl QuickMode {
+    pub fn content_mut(&mut self) -> &mut QuickModeContent {
+        self.content.get_or_insert_with(Box::default)
+    }
+
+    pub fn offered(&self) -> &[(u32, IpsecPolicy)] {
+        self.content
+            .as_deref()
+            .map_or(&[], |c| c.offered.as_slice())
+    }
+
+    pub fn chosen(&self) -> Option<&IpsecPolicy> {
+        self.content.as_deref().and_then(|c| c.chosen.as_ref())
+    }
+
+    pub fn proxy_initiator(&self) -> Option<&str> {
+        self.content
+            .as_deref()
+            .and_then(|c| c.proxy_initiator.as_deref())
+    }
+
+    pub fn proxy_responder(&self) -> Option<&str> {
+        self.content
+            .as_deref()
+            .and_then(|c| c.proxy_responder.as_deref())
+    }
+
+    pub fn transform_text(&self) -> Option<&str> {
+        self.content
+            .as_deref()
+            .and_then(|c| c.transform_text.as_deref())
+    }
 }
 
 /// An IPsec SA: one SPI in one direction.
@@ -382,16 +586,9 @@ pub struct IpsecSa {
     pub ike_sa: Option<Id>,
     pub conn_id: Option<u32>,
     pub message_id: Option<u32>,
-    /// Negotiated in a quick mode seen in the capture (false: only seen on the wire, linked
-    /// to its tunnel by addresses and time: inferred).
-    pub negotiated: bool,
-    pub policy: Option<IpsecPolicy>,
-    /// IKEv2: the child SA's proposal as text (IKEv1 SAs have `policy`).
-    pub transform_text: Option<String>,
-    /// Proxies from the receiver's view: its local and the remote ident.
-    pub local_ident: Option<Box<str>>,
-    pub remote_ident: Option<Box<str>>,
-    pub established: Option<(u64, Timestamp)>,
+    /// What its quick mode (or IKEv2 exchange) negotiated; `None`: only seen on the wire,
+    /// linked to its tunnel by addresses and time (inferred).
+    pub negotiation: Option<Box<Negotiation>>,
     pub first_seen: Option<Timestamp>,
     pub last_seen: Option<Timestamp>,
     pub first_frame: u64,
@@ -417,14 +614,58 @@ impl Keyed for IpsecSa {
     }
 }
 
+/// What the negotiation of an IPsec SA said.
+#[derive(Debug, Clone)]
+pub struct Negotiation {
+    pub policy: Option<IpsecPolicy>,
+    /// IKEv2: the child SA's proposal as text (IKEv1 SAs have `policy`).
+    pub transform_text: Option<String>,
+    /// Proxies from the receiver's view: its local and the remote ident.
+    pub local_ident: Option<Box<str>>,
+    pub remote_ident: Option<Box<str>>,
+    /// Frame and time of the message that completed it.
+    pub established: (u64, Timestamp),
+}
+
 impl IpsecSa {
+    /// Negotiated in a quick mode seen in the capture.
+    pub fn negotiated(&self) -> bool {
+        self.negotiation.is_some()
+    }
+
+    pub fn policy(&self) -> Option<&IpsecPolicy> {
+        self.negotiation.as_deref().and_then(|n| n.policy.as_ref())
+    }
+
+    pub fn transform_text(&self) -> Option<&str> {
+        self.negotiation
+            .as_deref()
+            .and_then(|n| n.transform_text.as_deref())
+    }
+
+    pub fn local_ident(&self) -> Option<&str> {
+        self.negotiation
+            .as_deref()
+            .and_then(|n| n.local_ident.as_deref())
+    }
+
+    pub fn remote_ident(&self) -> Option<&str> {
+        self.negotiation
+            .as_deref()
+            .and_then(|n| n.remote_ident.as_deref())
+    }
+
+    pub fn established(&self) -> Option<(u64, Timestamp)> {
+        self.negotiation.as_deref().map(|n| n.established)
+    }
+
     /// Remaining lifetime in seconds and kilobytes at `now`, where negotiated.
     pub fn remaining_lifetime(&self, now: Timestamp) -> (Option<i64>, Option<i64>) {
-        let Some(policy) = &self.policy else {
+        let Some(policy) = self.policy() else {
             return (None, None);
         };
         let secs = self
-            .established
+            .established()
             .zip(policy.life_seconds)
             .map(|((_, at), life)| {
                 i64::try_from(life)
@@ -517,21 +758,14 @@ pub struct Tunnel {
     pub ipsec_sas: Vec<Id>,
     pub first_seen: Timestamp,
     pub last_seen: Timestamp,
-    /// ESP/AH packets and bytes from peers[0] to peers[1], and back.
-    pub packets: [u64; 2],
-    pub bytes: [u64; 2],
-    /// When ESP/AH was last seen in each direction.
-    pub last_traffic: [Option<Timestamp>; 2],
+    /// Per-second packet counts for rates and sparklines (only when the tracker is asked to
+    /// keep them: the dashboard).
     pub rates: Option<Box<RateHistory>>,
     /// Phase-1 SAs that came up, and ones that went down after being up.
     pub established_count: u32,
     pub down_count: u32,
     /// Phase-1 offers each peer made as an initiator (to compare policies when both offered).
     pub offers: [Vec<Phase1Policy>; 2],
-    /// Quick-mode proxies each peer proposed as a quick-mode initiator (local, remote).
-    pub proxies_offered: [Option<(Box<str>, Box<str>)>; 2],
-    /// ESP seen as IP protocol 50 (not UDP-encapsulated), first frame.
-    pub raw_esp_frame: Option<u64>,
     pub nat_keepalives: u32,
 }
 
@@ -551,6 +785,19 @@ impl Tunnel {
     pub fn name(&self) -> String {
         format!("{} <-> {}", self.peers[0], self.peers[1])
     }
+}
+
+/// A tunnel's ESP/AH traffic, summed from its IPsec SAs on demand (the per-packet path only
+/// touches the SA).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TunnelTraffic {
+    /// Packets and bytes from peers[0] to peers[1], and back.
+    pub packets: [u64; 2],
+    pub bytes: [u64; 2],
+    /// When ESP/AH was last seen in each direction.
+    pub last_traffic: [Option<Timestamp>; 2],
+    /// First frame of ESP sent as IP protocol 50 (not UDP-encapsulated).
+    pub raw_esp_frame: Option<u64>,
 }
 
 /// A `show crypto session`-style summary of a tunnel, computed on demand.
