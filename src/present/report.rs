@@ -2,7 +2,7 @@
 //! ipsec sa`, `show crypto session` — from either peer's side, the state transitions as a
 //! passive `debug crypto isakmp` transcript, and the diagnoses. `--json` gives one document.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::net::IpAddr;
@@ -18,10 +18,10 @@ use super::{
 };
 use crate::capture::Timestamp;
 use crate::pipeline::{Pipeline, Tracking};
-use crate::track::Tracker;
 use crate::track::diagnosis::Diagnosis;
 use crate::track::model::{IkeSa, IpsecSa, Outcome, QuickModeOutcome, StateName, Tunnel};
 use crate::track::states::Role;
+use crate::track::{Id, Tracker};
 
 pub fn run(args: &ReportArgs) -> Result<(), AppError> {
     let keys = load_keys(&args.keys)?;
@@ -74,13 +74,11 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
     }
     let diagnoses = t.diagnoses();
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     if args.json {
-        let doc = json_document(&pipeline, &diagnoses, as_peer);
-        serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::from)?;
-        out.write_all(b"\n")?;
+        write_json(&mut out, &pipeline, &diagnoses, as_peer)?;
     } else {
-        out.write_all(text(t, &diagnoses, as_peer).as_bytes())?;
+        write_text(&mut out, t, &diagnoses, as_peer)?;
     }
     out.flush()?;
     drop(out);
@@ -93,13 +91,12 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
 }
 
 /// The peers whose side the tables are shown from.
-fn viewpoints(t: &Tracker, as_peer: Option<IpAddr>) -> Vec<IpAddr> {
+fn viewpoints(by_peer: &ByPeer, as_peer: Option<IpAddr>) -> Vec<IpAddr> {
     match as_peer {
         Some(p) => vec![p],
         None => {
-            let mut v: Vec<IpAddr> = t.tunnels().flat_map(|(_, tn)| tn.peers).collect();
+            let mut v: Vec<IpAddr> = by_peer.tunnels.keys().copied().collect();
             v.sort();
-            v.dedup();
             v
         }
     }
@@ -120,45 +117,92 @@ fn time_of_day(ts: Timestamp) -> String {
     s.get(11..26).unwrap_or(&s).to_string()
 }
 
-/// The whole text report.
-pub fn text(t: &Tracker, diagnoses: &[Diagnosis], as_peer: Option<IpAddr>) -> String {
-    let mut out = String::new();
+/// Which SAs and tunnels each peer address takes part in: built once, so the per-peer tables
+/// cost what they show rather than a scan of everything per peer.
+#[derive(Default)]
+struct ByPeer {
+    ike: HashMap<IpAddr, Vec<Id>>,
+    ipsec: HashMap<IpAddr, Vec<Id>>,
+    tunnels: HashMap<IpAddr, Vec<Id>>,
+}
+
+impl ByPeer {
+    fn new(t: &Tracker) -> ByPeer {
+        let mut b = ByPeer::default();
+        for (id, sa) in t.ike_sas() {
+            for addr in [sa.initiator.addr, sa.responder.addr] {
+                b.ike.entry(addr).or_default().push(id);
+            }
+        }
+        for (id, sa) in t.ipsec_sas() {
+            for addr in [sa.src, sa.dst] {
+                b.ipsec.entry(addr).or_default().push(id);
+            }
+        }
+        for (id, tn) in t.tunnels() {
+            for addr in tn.peers {
+                b.tunnels.entry(addr).or_default().push(id);
+            }
+        }
+        b
+    }
+
+    fn of<'a>(map: &'a HashMap<IpAddr, Vec<Id>>, peer: IpAddr) -> &'a [Id] {
+        map.get(&peer).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The whole text report, written section by section (never held whole in memory).
+pub fn write_text(
+    out: &mut dyn Write,
+    t: &Tracker,
+    diagnoses: &[Diagnosis],
+    as_peer: Option<IpAddr>,
+) -> io::Result<()> {
     let now = t.now();
-    for peer in viewpoints(t, as_peer) {
+    let by_peer = ByPeer::new(t);
+    let mut section = String::new();
+    for peer in viewpoints(&by_peer, as_peer) {
+        section.clear();
         let _ = writeln!(
-            out,
+            section,
             "==================== as seen by {peer} ====================\n"
         );
-        show_isakmp_sa(&mut out, t, peer, now);
-        show_ipsec_sa(&mut out, t, peer, now);
-        show_session(&mut out, t, peer);
+        show_isakmp_sa(&mut section, t, peer, ByPeer::of(&by_peer.ike, peer));
+        show_ipsec_sa(&mut section, t, peer, now, ByPeer::of(&by_peer.ipsec, peer));
+        show_session(&mut section, t, peer, ByPeer::of(&by_peer.tunnels, peer));
+        out.write_all(section.as_bytes())?;
     }
-    let _ = writeln!(
-        out,
-        "==================== IKE SA details ====================\n"
-    );
+    out.write_all(b"==================== IKE SA details ====================\n\n")?;
     for (_, sa) in t.ike_sas() {
         if as_peer.is_some_and(|p| role_of(sa, p).is_none()) {
             continue;
         }
-        ike_details(&mut out, sa, now);
-        transcript(&mut out, sa, as_peer);
+        section.clear();
+        ike_details(&mut section, sa, now);
+        transcript(&mut section, sa, as_peer);
+        out.write_all(section.as_bytes())?;
     }
-    let _ = writeln!(out, "==================== diagnoses ====================\n");
+    section.clear();
+    let out_text = &mut section;
+    let _ = writeln!(
+        out_text,
+        "==================== diagnoses ====================\n"
+    );
     let relevant: Vec<&Diagnosis> = diagnoses
         .iter()
         .filter(|d| as_peer.is_none_or(|p| d.tunnel.contains(&p.to_string())))
         .collect();
     if relevant.is_empty() {
-        let _ = writeln!(out, "No problems found.\n");
+        let _ = writeln!(out_text, "No problems found.\n");
     }
     for d in relevant {
-        diagnosis_text(&mut out, d);
+        diagnosis_text(out_text, d);
     }
-    out
+    out.write_all(section.as_bytes())
 }
 
-fn show_isakmp_sa(out: &mut String, t: &Tracker, peer: IpAddr, now: Timestamp) {
+fn show_isakmp_sa(out: &mut String, t: &Tracker, peer: IpAddr, ids: &[Id]) {
     let _ = writeln!(out, "{peer}# show crypto isakmp sa");
     let v6 = peer.is_ipv6();
     let _ = writeln!(out, "{} Crypto ISAKMP SA", if v6 { "IPv6" } else { "IPv4" });
@@ -168,7 +212,7 @@ fn show_isakmp_sa(out: &mut String, t: &Tracker, peer: IpAddr, now: Timestamp) {
         "dst", "src", "state", "conn-id"
     );
     let mut any = false;
-    for (_, sa) in t.ike_sas() {
+    for sa in ids.iter().filter_map(|i| t.ike_sa(*i)) {
         let Some(role) = role_of(sa, peer) else {
             continue;
         };
@@ -195,7 +239,6 @@ fn show_isakmp_sa(out: &mut String, t: &Tracker, peer: IpAddr, now: Timestamp) {
             sa.conn_id,
             if sa.version == 2 { "  (IKEv2)" } else { "" }
         );
-        let _ = now;
     }
     if !any {
         let _ = writeln!(out, "(no IKE SA on this peer)");
@@ -213,11 +256,11 @@ fn transform_text(sa: &IpsecSa) -> String {
 /// The inbound and outbound SAs of one group (peer and proxies).
 type InOut<'a> = (Vec<&'a IpsecSa>, Vec<&'a IpsecSa>);
 
-fn show_ipsec_sa(out: &mut String, t: &Tracker, peer: IpAddr, now: Timestamp) {
+fn show_ipsec_sa(out: &mut String, t: &Tracker, peer: IpAddr, now: Timestamp, ids: &[Id]) {
     let _ = writeln!(out, "{peer}# show crypto ipsec sa");
     // Group the SAs touching this peer by (remote peer, local ident, remote ident).
     let mut groups: BTreeMap<(IpAddr, String, String), InOut<'_>> = BTreeMap::new();
-    for (_, sa) in t.ipsec_sas() {
+    for sa in ids.iter().filter_map(|i| t.ipsec_sa(*i)) {
         let (remote, inbound) = if sa.dst == peer {
             (sa.src, true)
         } else if sa.src == peer {
@@ -386,13 +429,10 @@ fn sa_block(out: &mut String, sa: &IpsecSa, now: Timestamp) {
     );
 }
 
-fn show_session(out: &mut String, t: &Tracker, peer: IpAddr) {
+fn show_session(out: &mut String, t: &Tracker, peer: IpAddr, ids: &[Id]) {
     let _ = writeln!(out, "{peer}# show crypto session");
     let mut any = false;
-    for (_, tn) in t.tunnels() {
-        if !tn.peers.contains(&peer) {
-            continue;
-        }
+    for tn in ids.iter().filter_map(|i| t.tunnel(*i)) {
         any = true;
         let remote = if tn.peers[0] == peer {
             tn.peers[1]
@@ -795,21 +835,56 @@ fn tunnel_json(t: &Tracker, tn: &Tunnel) -> Value {
     })
 }
 
-/// The JSON document of `report --json` (docs/json.md).
-pub fn json_document(p: &Pipeline, diagnoses: &[Diagnosis], as_peer: Option<IpAddr>) -> Value {
+/// The JSON document of `report --json` (docs/json.md), written one SA at a time: a capture
+/// with hundreds of thousands of SAs never becomes one tree in memory.
+pub fn write_json(
+    out: &mut dyn Write,
+    p: &Pipeline,
+    diagnoses: &[Diagnosis],
+    as_peer: Option<IpAddr>,
+) -> io::Result<()> {
     let t = &p.tracker;
     let keep_ike = |sa: &IkeSa| as_peer.is_none_or(|a| role_of(sa, a).is_some());
     let keep_ipsec = |sa: &IpsecSa| as_peer.is_none_or(|a| sa.src == a || sa.dst == a);
-    json!({
-        "ike_sas": t.ike_sas().filter(|(_, s)| keep_ike(s)).map(|(_, s)| ike_json(t, s)).collect::<Vec<_>>(),
-        "ipsec_sas": t.ipsec_sas().filter(|(_, s)| keep_ipsec(s)).map(|(_, s)| ipsec_json(t, s)).collect::<Vec<_>>(),
-        "tunnels": t.tunnels().filter(|(_, tn)| as_peer.is_none_or(|a| tn.peers.contains(&a))).map(|(_, tn)| tunnel_json(t, tn)).collect::<Vec<_>>(),
-        "diagnoses": diagnoses,
-        "summary": {
-            "decode": p.decoder.stats(),
-            "anomalies": p.anomalies().entries().cloned().collect::<Vec<_>>(),
-            "decryption": if p.decryptor.has_keys() { Some(p.decryptor.stats()) } else { None },
-            "tracker": t.stats(),
-        },
-    })
+    out.write_all(b"{\n\"ike_sas\": [")?;
+    write_items(
+        out,
+        t.ike_sas()
+            .filter(|(_, s)| keep_ike(s))
+            .map(|(_, s)| ike_json(t, s)),
+    )?;
+    out.write_all(b"],\n\"ipsec_sas\": [")?;
+    write_items(
+        out,
+        t.ipsec_sas()
+            .filter(|(_, s)| keep_ipsec(s))
+            .map(|(_, s)| ipsec_json(t, s)),
+    )?;
+    out.write_all(b"],\n\"tunnels\": [")?;
+    write_items(
+        out,
+        t.tunnels()
+            .filter(|(_, tn)| as_peer.is_none_or(|a| tn.peers.contains(&a)))
+            .map(|(_, tn)| tunnel_json(t, tn)),
+    )?;
+    out.write_all(b"],\n\"diagnoses\": ")?;
+    serde_json::to_writer(&mut *out, diagnoses)?;
+    out.write_all(b",\n\"summary\": ")?;
+    let summary = json!({
+        "decode": p.decoder.stats(),
+        "anomalies": p.anomalies().entries().cloned().collect::<Vec<_>>(),
+        "decryption": if p.decryptor.has_keys() { Some(p.decryptor.stats()) } else { None },
+        "tracker": t.stats(),
+    });
+    serde_json::to_writer(&mut *out, &summary)?;
+    out.write_all(b"\n}\n")
+}
+
+/// A JSON array's items, one per line.
+fn write_items(out: &mut dyn Write, items: impl Iterator<Item = Value>) -> io::Result<()> {
+    for (i, v) in items.enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, &v)?;
+    }
+    Ok(())
 }
