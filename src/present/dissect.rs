@@ -76,7 +76,7 @@ pub fn run(args: &DissectArgs) -> Result<(), AppError> {
 }
 
 /// The one-line form.
-fn text_line(line: &mut String, meta: &PacketMeta, p: &Processed<'_>, start: Timestamp) {
+pub(crate) fn text_line(line: &mut String, meta: &PacketMeta, p: &Processed<'_>, start: Timestamp) {
     let rel = (meta.ts.secs - start.secs) as f64
         + (f64::from(meta.ts.nanos) - f64::from(start.nanos)) / 1e9;
     let _ = write!(line, "{:>6} {:>11.6} ", meta.frame, rel);
@@ -240,7 +240,7 @@ fn payload_list_v2(line: &mut String, chain: &V2Chain<'_>) {
     }
 }
 
-pub(super) fn tree_of(p: &Processed<'_>) -> Vec<Node> {
+pub(crate) fn tree_of(p: &Processed<'_>) -> Vec<Node> {
     match p {
         Processed::IkeV1 { msg, outcome, .. } => {
             let chain = match &outcome.plaintext {
@@ -302,7 +302,7 @@ fn exchange_name_v2(t: ikev2::ExchangeType) -> String {
     }
 }
 
-fn v1_payload_names(chain: &V1Chain<'_>) -> Vec<String> {
+pub(crate) fn v1_payload_names(chain: &V1Chain<'_>) -> Vec<String> {
     chain
         .payloads
         .iter()
@@ -314,7 +314,7 @@ fn v1_payload_names(chain: &V1Chain<'_>) -> Vec<String> {
         .collect()
 }
 
-fn v2_payload_names(chain: &V2Chain<'_>) -> Vec<String> {
+pub(crate) fn v2_payload_names(chain: &V2Chain<'_>) -> Vec<String> {
     chain
         .payloads
         .iter()

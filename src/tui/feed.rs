@@ -1,0 +1,1528 @@
+//! The worker's state: the pipeline (decode → decrypt → track), the packet log beside it, and
+//! the diagnoses computed at most once a second. [`Feed::snapshot`] turns it into the plain
+//! data of one view: filtered, sorted, and cut to the rows that fit on screen, so the UI
+//! thread draws in time proportional to the screen, not to the number of SAs.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use ikescope_dissectors::Cookie;
+
+use super::log::{MAX_ESP_TREES, MAX_IKE_LOGS, MAX_IKE_TREES, PacketLog, SPI_LINES};
+use super::snapshot::{
+    Arrow, Body, Counts, DiagDetail, DiagRow, Focus, IkeRow, IkeStatus, IpsecRow, Ladder,
+    LadderRow, Mark, PacketList, PacketRow, RowKey, RunState, Snapshot, Status, Target,
+    TunnelDetail, TunnelRow, View, ViewRequest, Window, Worst,
+};
+use crate::capture::{Frame, Timestamp};
+use crate::keys::KeyStore;
+use crate::pipeline::{Pipeline, Tracking};
+use crate::present::format::{bytes, rfc3339};
+use crate::track::diagnosis::{Diagnosis, Severity};
+use crate::track::model::{IkeSa, IpsecSa, Outcome, QuickModeOutcome, Tunnel};
+use crate::track::states::{Role, SessionStatus};
+use crate::track::{Id, Tracker, TrackerConfig};
+
+/// Diagnoses are recomputed at most this often while packets arrive (they scan every SA).
+const DIAGNOSES_EVERY: Duration = Duration::from_secs(1);
+
+/// What the worker knows of the run, beside the tracker: for the status line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunInfo {
+    pub state: RunState,
+    pub source: String,
+    pub drops: Option<u64>,
+    pub rate: f64,
+}
+
+#[derive(Default)]
+struct DiagCache {
+    list: Vec<Diagnosis>,
+    by_tunnel: HashMap<[IpAddr; 2], Worst>,
+    by_ike: HashMap<(Cookie, Cookie), Worst>,
+}
+
+fn add_worst(map_entry: &mut Option<Worst>, d: &Diagnosis) {
+    match map_entry {
+        Some(w) => {
+            w.count += 1;
+            if d.severity > w.severity {
+                w.severity = d.severity;
+                w.code = d.code.code();
+            }
+        }
+        None => {
+            *map_entry = Some(Worst {
+                severity: d.severity,
+                code: d.code.code(),
+                count: 1,
+            });
+        }
+    }
+}
+
+/// "192.0.2.1 <-> 192.0.2.2" as the tracker names a tunnel, lower address first.
+fn parse_tunnel(name: &str) -> Option<[IpAddr; 2]> {
+    let (a, b) = name.split_once(" <-> ")?;
+    let (a, b): (IpAddr, IpAddr) = (a.parse().ok()?, b.parse().ok()?);
+    Some(if a <= b { [a, b] } else { [b, a] })
+}
+
+fn parse_cookies(s: &str) -> Option<(Cookie, Cookie)> {
+    let (i, r) = s.split_once('/')?;
+    Some((i.parse().ok()?, r.parse().ok()?))
+}
+
+impl DiagCache {
+    fn build(list: Vec<Diagnosis>) -> DiagCache {
+        let mut by_tunnel: HashMap<[IpAddr; 2], Worst> = HashMap::new();
+        let mut by_ike: HashMap<(Cookie, Cookie), Worst> = HashMap::new();
+        for d in &list {
+            if let Some(peers) = parse_tunnel(&d.tunnel) {
+                let mut w = by_tunnel.get(&peers).copied();
+                add_worst(&mut w, d);
+                if let Some(w) = w {
+                    by_tunnel.insert(peers, w);
+                }
+            }
+            if let Some(c) = d.ike_sa.as_deref().and_then(parse_cookies) {
+                let mut w = by_ike.get(&c).copied();
+                add_worst(&mut w, d);
+                if let Some(w) = w {
+                    by_ike.insert(c, w);
+                }
+            }
+        }
+        DiagCache {
+            list,
+            by_tunnel,
+            by_ike,
+        }
+    }
+}
+
+/// Case-insensitive substring filter.
+struct Filter<'a> {
+    needle: &'a str,
+    buf: String,
+}
+
+impl<'a> Filter<'a> {
+    fn new(needle: &'a str) -> Filter<'a> {
+        Filter {
+            needle: needle.trim(),
+            buf: String::new(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.needle.is_empty()
+    }
+
+    fn text(&self, hay: &str) -> bool {
+        icontains(hay, self.needle)
+    }
+
+    fn addr(&mut self, a: IpAddr) -> bool {
+        use std::fmt::Write as _;
+        self.buf.clear();
+        let _ = write!(self.buf, "{a}");
+        icontains(&self.buf, self.needle)
+    }
+}
+
+fn icontains(hay: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    n.is_empty()
+        || hay
+            .as_bytes()
+            .windows(n.len())
+            .any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// The visible part of a sorted list, with the resolved selection.
+struct Placed {
+    keys: Vec<RowKey>,
+    total: usize,
+    offset: usize,
+    selected: usize,
+    key: Option<RowKey>,
+}
+
+impl Placed {
+    fn window<R>(&self, rows: Vec<R>, target: Target) -> Window<R> {
+        Window {
+            rows,
+            total: self.total,
+            offset: self.offset,
+            selected: self.selected,
+            key: self.key,
+            target,
+        }
+    }
+}
+
+/// Sorts (ties broken by row identity, so the order is stable between snapshots), resolves
+/// the anchor (freeze) or the frame to go to, and cuts the window.
+fn place<K: Ord>(items: impl Iterator<Item = (RowKey, K)>, req: &ViewRequest) -> Placed {
+    let mut v: Vec<(K, RowKey)> = items.map(|(r, k)| (k, r)).collect();
+    v.sort_unstable_by(|a, b| {
+        let o = a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1));
+        if req.reverse { o.reverse() } else { o }
+    });
+    let total = v.len();
+    let height = req.height.max(1);
+    let mut selected = req.selected;
+    let mut offset = req.offset;
+    if let Some(anchor) = req.anchor
+        && let Some(i) = v.iter().position(|(_, k)| *k == anchor)
+    {
+        let line = req.selected.saturating_sub(req.offset);
+        selected = i;
+        offset = i.saturating_sub(line);
+    }
+    if let Some(f) = req.goto_frame {
+        let exact = v.iter().position(|(_, k)| *k == RowKey::Frame(f));
+        let near = || {
+            v.iter()
+                .enumerate()
+                .filter_map(|(i, (_, k))| match k {
+                    RowKey::Frame(x) => Some((x.abs_diff(f), i)),
+                    _ => None,
+                })
+                .min()
+                .map(|(_, i)| i)
+        };
+        if let Some(i) = exact.or_else(near) {
+            selected = i;
+            offset = i.saturating_sub(height / 2);
+        }
+    }
+    if total == 0 {
+        selected = 0;
+        offset = 0;
+    } else {
+        selected = selected.min(total - 1);
+        if selected < offset {
+            offset = selected;
+        }
+        if selected >= offset + height {
+            offset = selected + 1 - height;
+        }
+        offset = offset.min(total.saturating_sub(height));
+    }
+    let keys = v
+        .iter()
+        .skip(offset)
+        .take(height)
+        .map(|(_, k)| *k)
+        .collect();
+    Placed {
+        keys,
+        total,
+        offset,
+        selected,
+        key: v.get(selected).map(|(_, k)| *k),
+    }
+}
+
+/// The dashboard's model: everything the worker thread owns except the capture source.
+pub struct Feed {
+    pipeline: Pipeline,
+    log: PacketLog,
+    start: Option<Timestamp>,
+    diag: DiagCache,
+    diag_dirty: bool,
+    diag_at: Option<Instant>,
+    finished: bool,
+    keys: String,
+}
+
+impl Feed {
+    pub fn new(keys: KeyStore, config: TrackerConfig) -> Feed {
+        let summary = if keys.is_empty() {
+            String::new()
+        } else {
+            keys.summary().to_string()
+        };
+        Feed {
+            pipeline: Pipeline::new(keys, config, Tracking::Full),
+            log: PacketLog::new(),
+            start: None,
+            diag: DiagCache::default(),
+            diag_dirty: true,
+            diag_at: None,
+            finished: false,
+            keys: summary,
+        }
+    }
+
+    /// Runs one frame through the pipeline and logs it; true if it was an IPsec packet.
+    pub fn ingest(&mut self, frame: &Frame<'_>) -> bool {
+        let start = *self.start.get_or_insert(frame.ts);
+        let Some((meta, processed)) = self.pipeline.process(frame) else {
+            return false;
+        };
+        self.log.record(&meta, &processed, start);
+        self.diag_dirty = true;
+        true
+    }
+
+    /// The end of the capture: the tracker concludes; diagnoses are recomputed at once.
+    pub fn finish(&mut self) {
+        if !self.finished {
+            self.pipeline.finish();
+            self.finished = true;
+            self.diag_dirty = true;
+        }
+    }
+
+    pub fn tracker(&self) -> &Tracker {
+        &self.pipeline.tracker
+    }
+
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// IPsec packets decoded so far.
+    pub fn packets(&self) -> u64 {
+        self.pipeline.decoder.stats().ipsec_packets()
+    }
+
+    fn refresh_diagnoses(&mut self) {
+        let due = self.finished || self.diag_at.is_none_or(|t| t.elapsed() >= DIAGNOSES_EVERY);
+        if self.diag_dirty && due {
+            self.diag = DiagCache::build(self.pipeline.tracker.diagnoses());
+            self.diag_dirty = false;
+            self.diag_at = Some(Instant::now());
+        }
+    }
+
+    /// The data of the requested view, cut to its window.
+    pub fn snapshot(&mut self, req: &ViewRequest, run: &RunInfo) -> Snapshot {
+        self.refresh_diagnoses();
+        let body = match req.view {
+            View::Tunnels => self.tunnels(req),
+            View::IkeSas => self.ike_sas(req),
+            View::IpsecSas => self.ipsec_sas(req),
+            View::Ladder => Body::Ladder(self.ladder(req)),
+            View::Diagnoses => self.diagnoses(req),
+            View::Packets => Body::Packets(self.packets_view(req)),
+        };
+        Snapshot {
+            seq: req.seq,
+            view: req.view,
+            status: self.status(run),
+            counts: self.counts(),
+            body,
+        }
+    }
+
+    fn status(&self, run: &RunInfo) -> Status {
+        let t = self.tracker();
+        let stats = self.pipeline.decoder.stats();
+        let (mut decrypted, mut total) = (0, 0);
+        for (_, sa) in t.ike_sas() {
+            total += 1;
+            decrypted += usize::from(sa.decrypted > 0);
+        }
+        let ts = t.stats();
+        Status {
+            state: run.state.clone(),
+            source: run.source.clone(),
+            frames: stats.frames,
+            packets: stats.ipsec_packets(),
+            drops: run.drops,
+            rate: run.rate,
+            keys: self.keys.clone(),
+            decrypted: (decrypted, total),
+            time: if t.now() == Timestamp::default() {
+                String::new()
+            } else {
+                time_of_day(t.now())
+            },
+            evicted: ts.ike_sas_evicted + ts.ipsec_sas_evicted,
+        }
+    }
+
+    fn counts(&self) -> Counts {
+        let (ike_sas, ipsec_sas, tunnels) = self.tracker().counts();
+        let errors = self
+            .diag
+            .list
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        Counts {
+            tunnels,
+            ike_sas,
+            ipsec_sas,
+            errors,
+            warnings: self.diag.list.len() - errors,
+        }
+    }
+
+    // ------------------------------------------------------------------ tunnels
+
+    fn tunnel_matches(&self, tn: &Tunnel, f: &mut Filter<'_>) -> bool {
+        if f.is_empty() {
+            return true;
+        }
+        let t = self.tracker();
+        f.addr(tn.peers[0])
+            || f.addr(tn.peers[1])
+            || f.text(t.session(tn).status.name())
+            || newest_ike(t, tn).is_some_and(|sa| f.text(&sa.overall_state()))
+            || self
+                .diag
+                .list
+                .iter()
+                .any(|d| parse_tunnel(&d.tunnel) == Some(tn.peers) && f.text(d.code.code()))
+    }
+
+    fn tunnels(&self, req: &ViewRequest) -> Body {
+        let t = self.tracker();
+        let now = t.now();
+        let mut f = Filter::new(&req.filter);
+        let matching: Vec<(Id, &Tunnel)> = t
+            .tunnels()
+            .filter(|(_, tn)| self.tunnel_matches(tn, &mut f))
+            .collect();
+        let items = matching.iter();
+        let key = |id: &Id| RowKey::Tunnel(*id);
+        let placed = match req.sort {
+            1 => place(
+                items.map(|(id, tn)| (key(id), (status_rank(t.session(tn).status), tn.peers))),
+                req,
+            ),
+            2 => place(
+                items.map(|(id, tn)| (key(id), (tn.first_seen, tn.peers))),
+                req,
+            ),
+            3 => place(
+                items.map(|(id, tn)| {
+                    let r = rate(tn, now, 0) + rate(tn, now, 1);
+                    (key(id), (Reverse((r * 1000.0) as u64), tn.peers))
+                }),
+                req,
+            ),
+            4 => place(
+                items.map(|(id, tn)| {
+                    let w = self.diag.by_tunnel.get(&tn.peers);
+                    (
+                        key(id),
+                        (Reverse(w.map(|w| (w.severity, w.count))), tn.peers),
+                    )
+                }),
+                req,
+            ),
+            _ => place(items.map(|(id, tn)| (key(id), tn.peers)), req),
+        };
+        let rows = placed
+            .keys
+            .iter()
+            .filter_map(|k| match k {
+                RowKey::Tunnel(id) => t.tunnel(*id).map(|tn| self.tunnel_row(tn, now)),
+                _ => None,
+            })
+            .collect();
+        let (target, detail) = match placed.key {
+            Some(RowKey::Tunnel(id)) => (
+                Target {
+                    focus: Some(Focus::Tunnel(id)),
+                    frame: None,
+                },
+                t.tunnel(id).map(|tn| self.tunnel_detail(tn, now)),
+            ),
+            _ => (Target::default(), None),
+        };
+        Body::Tunnels {
+            table: placed.window(rows, target),
+            detail,
+        }
+    }
+
+    fn tunnel_row(&self, tn: &Tunnel, now: Timestamp) -> TunnelRow {
+        let t = self.tracker();
+        let s = t.session(tn);
+        let newest = newest_ike(t, tn);
+        let spark = match &tn.rates {
+            Some(r) => {
+                let a = r.series(0, now.secs);
+                let b = r.series(1, now.secs);
+                a.iter().zip(&b).map(|(x, y)| x + y).collect()
+            }
+            None => Vec::new(),
+        };
+        TunnelRow {
+            status: s.status,
+            peers: tn.peers,
+            ike_state: newest.map_or_else(|| "-".to_string(), IkeSa::overall_state),
+            ike_version: newest.map_or(0, |sa| sa.version),
+            ipsec_up: s.ipsec_up,
+            rate: [rate(tn, now, 0), rate(tn, now, 1)],
+            spark,
+            age_secs: now.secs - tn.first_seen.secs,
+            worst: self.diag.by_tunnel.get(&tn.peers).copied(),
+        }
+    }
+
+    fn tunnel_detail(&self, tn: &Tunnel, now: Timestamp) -> TunnelDetail {
+        let t = self.tracker();
+        let s = t.session(tn);
+        let [a, b] = tn.peers;
+        let mut lines: Vec<String> = self
+            .diag
+            .list
+            .iter()
+            .filter(|d| parse_tunnel(&d.tunnel) == Some(tn.peers))
+            .map(|d| {
+                format!(
+                    "{} {}: {}",
+                    severity_symbol(d.severity),
+                    d.code.code(),
+                    d.code.title()
+                )
+            })
+            .collect();
+        lines.push(format!(
+            "IKE SAs: {} up, {} negotiating, {} in all · IPsec SAs up: {} of {}",
+            s.ike_established,
+            s.ike_negotiating,
+            tn.ike_sas.len(),
+            s.ipsec_up,
+            tn.ipsec_sas.len()
+        ));
+        for (dir, (x, y)) in [(0, (a, b)), (1, (b, a))] {
+            lines.push(format!(
+                "{x} → {y}: {} ESP/AH packets, {}{}",
+                tn.packets[dir],
+                bytes(tn.bytes[dir]),
+                tn.last_traffic[dir].map_or_else(
+                    || "  (none seen)".to_string(),
+                    |ts| format!(", last at {}", time_of_day(ts))
+                )
+            ));
+        }
+        lines.push(format!(
+            "first seen {}, last seen {}; phase 1 came up {}×, went down {}×; NAT-T keepalives {}",
+            time_of_day(tn.first_seen),
+            time_of_day(tn.last_seen),
+            tn.established_count,
+            tn.down_count,
+            tn.nat_keepalives
+        ));
+        let series = match &tn.rates {
+            Some(r) => [r.series(0, now.secs), r.series(1, now.secs)],
+            None => [Vec::new(), Vec::new()],
+        };
+        TunnelDetail {
+            peers: tn.peers,
+            lines,
+            series,
+        }
+    }
+
+    // ------------------------------------------------------------------ IKE SAs
+
+    fn ike_matches(&self, sa: &IkeSa, f: &mut Filter<'_>) -> bool {
+        if f.is_empty() {
+            return true;
+        }
+        f.addr(sa.initiator.addr)
+            || f.addr(sa.responder.addr)
+            || f.text(&sa.overall_state())
+            || f.text(&sa.cookies())
+            || [Role::Initiator, Role::Responder]
+                .iter()
+                .any(|r| f.text(&side_state(sa, *r)))
+            || sa.identity.iter().flatten().any(|i| f.text(i.as_ref()))
+            || self
+                .diag
+                .list
+                .iter()
+                .any(|d| d.ike_sa.as_deref() == Some(&sa.cookies()) && f.text(d.code.code()))
+    }
+
+    fn ike_sas(&self, req: &ViewRequest) -> Body {
+        let t = self.tracker();
+        let now = t.now();
+        let mut f = Filter::new(&req.filter);
+        let matching: Vec<(Id, &IkeSa)> = t
+            .ike_sas()
+            .filter(|(_, sa)| self.ike_matches(sa, &mut f))
+            .collect();
+        let items = matching.iter();
+        let key = |id: &Id| RowKey::Ike(*id);
+        let placed = match req.sort {
+            1 => place(
+                items.map(|(id, sa)| {
+                    (
+                        key(id),
+                        (
+                            ike_status_rank(ike_status(sa)),
+                            sa.overall_state(),
+                            sa.conn_id,
+                        ),
+                    )
+                }),
+                req,
+            ),
+            2 => place(
+                items.map(|(id, sa)| (key(id), (sa.initiator.addr, sa.responder.addr, sa.conn_id))),
+                req,
+            ),
+            3 => place(
+                items.map(|(id, sa)| (key(id), (sa.first_seen, sa.conn_id))),
+                req,
+            ),
+            4 => place(
+                items.map(|(id, sa)| {
+                    let life = sa.remaining_lifetime(now);
+                    (key(id), (life.is_none(), life, sa.conn_id))
+                }),
+                req,
+            ),
+            _ => place(items.map(|(id, sa)| (key(id), sa.conn_id)), req),
+        };
+        let rows = placed
+            .keys
+            .iter()
+            .filter_map(|k| match k {
+                RowKey::Ike(id) => t.ike_sa(*id).map(|sa| self.ike_row(sa, now)),
+                _ => None,
+            })
+            .collect();
+        let (target, detail) = match placed.key {
+            Some(RowKey::Ike(id)) => (
+                Target {
+                    focus: Some(Focus::Ike(id)),
+                    frame: None,
+                },
+                t.ike_sa(id).map(ike_detail).unwrap_or_default(),
+            ),
+            _ => (Target::default(), Vec::new()),
+        };
+        Body::IkeSas {
+            table: placed.window(rows, target),
+            detail,
+        }
+    }
+
+    fn ike_row(&self, sa: &IkeSa, now: Timestamp) -> IkeRow {
+        IkeRow {
+            conn_id: sa.conn_id,
+            version: sa.version,
+            initiator: sa.initiator.addr,
+            responder: sa.responder.addr,
+            state: sa.overall_state(),
+            sides: [
+                side_state(sa, Role::Initiator),
+                side_state(sa, Role::Responder),
+            ],
+            status: ike_status(sa),
+            mode: sa.mode.name(),
+            policy: ike_policy(sa),
+            ids: format!(
+                "{} / {}",
+                sa.identity[0].as_deref().unwrap_or("-"),
+                sa.identity[1].as_deref().unwrap_or("-")
+            ),
+            life: sa.remaining_lifetime(now),
+            retransmissions: sa.retransmissions,
+            worst: self
+                .diag
+                .by_ike
+                .get(&(sa.initiator_cookie, sa.responder_cookie))
+                .copied(),
+        }
+    }
+
+    // ------------------------------------------------------------------ IPsec SAs
+
+    /// IPsec SAs paired by the quick mode (or child SA exchange) that made them.
+    fn ipsec_pairs(&self) -> Vec<Pair> {
+        let t = self.tracker();
+        let mut pairs: Vec<Pair> = Vec::new();
+        let mut index: HashMap<(Id, u32), usize> = HashMap::new();
+        for (id, sa) in t.ipsec_sas() {
+            if let (Some(ike), Some(mid)) = (sa.ike_sa, sa.message_id) {
+                match index.get(&(ike, mid)) {
+                    Some(&i) => {
+                        if let Some(p) = pairs.get_mut(i)
+                            && p.b.is_none()
+                        {
+                            p.b = Some(id);
+                            continue;
+                        }
+                        pairs.push(Pair { a: id, b: None });
+                    }
+                    None => {
+                        index.insert((ike, mid), pairs.len());
+                        pairs.push(Pair { a: id, b: None });
+                    }
+                }
+            } else {
+                pairs.push(Pair { a: id, b: None });
+            }
+        }
+        pairs
+    }
+
+    /// The pair's SAs as (inbound, outbound) of its local peer, and that peer.
+    fn orient<'t>(&'t self, p: &Pair) -> Option<Oriented<'t>> {
+        let t = self.tracker();
+        let a = t.ipsec_sa(p.a)?;
+        let b = p.b.and_then(|id| t.ipsec_sa(id));
+        let initiator = a
+            .ike_sa
+            .and_then(|id| t.ike_sa(id))
+            .map(|ike| ike.initiator.addr)
+            .filter(|addr| *addr == a.src || *addr == a.dst);
+        let local = initiator.unwrap_or_else(|| a.src.min(a.dst));
+        let remote = if a.src == local { a.dst } else { a.src };
+        let (inbound, outbound) = match b {
+            Some(b) if a.dst == local => (Some(a), Some(b)),
+            Some(b) => (Some(b), Some(a)),
+            None if a.dst == local => (Some(a), None),
+            None => (None, Some(a)),
+        };
+        Some(Oriented {
+            local,
+            remote,
+            inbound,
+            outbound,
+        })
+    }
+
+    fn ipsec_matches(o: &Oriented<'_>, f: &mut Filter<'_>) -> bool {
+        if f.is_empty() {
+            return true;
+        }
+        let sas = [o.inbound, o.outbound];
+        f.addr(o.local)
+            || f.addr(o.remote)
+            || sas.iter().flatten().any(|sa| {
+                f.text(&format!("0x{:08x}", sa.spi))
+                    || f.text(&transform(sa))
+                    || sa.local_ident.as_deref().is_some_and(|i| f.text(i))
+                    || sa.remote_ident.as_deref().is_some_and(|i| f.text(i))
+                    || f.text(if sa.is_alive() { "active" } else { "deleted" })
+            })
+    }
+
+    fn ipsec_sas(&self, req: &ViewRequest) -> Body {
+        let t = self.tracker();
+        let now = t.now();
+        let mut f = Filter::new(&req.filter);
+        let pairs = self.ipsec_pairs();
+        let matching: Vec<(Id, Oriented<'_>)> = pairs
+            .iter()
+            .filter_map(|p| self.orient(p).map(|o| (p.a, o)))
+            .filter(|(_, o)| Self::ipsec_matches(o, &mut f))
+            .collect();
+        let items = matching.iter();
+        let key = |id: &Id| RowKey::Ipsec(*id);
+        let sum = |o: &Oriented<'_>, g: fn(&IpsecSa) -> u64| -> u64 {
+            o.inbound.map_or(0, g) + o.outbound.map_or(0, g)
+        };
+        let placed = match req.sort {
+            1 => place(
+                items.map(|(id, o)| {
+                    let spi = o.inbound.or(o.outbound).map_or(0, |s| s.spi);
+                    (key(id), spi)
+                }),
+                req,
+            ),
+            2 => place(
+                items.map(|(id, o)| (key(id), Reverse(sum(o, |s| s.packets)))),
+                req,
+            ),
+            3 => place(
+                items.map(|(id, o)| {
+                    (
+                        key(id),
+                        Reverse(sum(o, |s| s.decrypt_failures + s.icv_failures)),
+                    )
+                }),
+                req,
+            ),
+            4 => place(
+                items.map(|(id, o)| (key(id), Reverse(sum(o, |s| s.seq.missing)))),
+                req,
+            ),
+            _ => place(
+                items.map(|(id, o)| {
+                    (
+                        key(id),
+                        (o.local, o.remote, o.inbound.map(|s| s.first_frame)),
+                    )
+                }),
+                req,
+            ),
+        };
+        let by_id: HashMap<Id, &Oriented<'_>> =
+            placed_lookup(&placed, matching.iter().map(|(id, o)| (*id, o)));
+        let rows = placed
+            .keys
+            .iter()
+            .filter_map(|k| match k {
+                RowKey::Ipsec(id) => by_id.get(id).map(|o| ipsec_row(t, o, now)),
+                _ => None,
+            })
+            .collect();
+        let (target, detail) = match placed.key {
+            Some(RowKey::Ipsec(id)) => (
+                Target {
+                    focus: Some(Focus::Ipsec(id)),
+                    frame: None,
+                },
+                matching
+                    .iter()
+                    .find(|(i, _)| *i == id)
+                    .map(|(_, o)| ipsec_detail(o, now))
+                    .unwrap_or_default(),
+            ),
+            _ => (Target::default(), Vec::new()),
+        };
+        Body::IpsecSas {
+            table: placed.window(rows, target),
+            detail,
+        }
+    }
+
+    // ------------------------------------------------------------------ diagnoses
+
+    fn diagnoses(&self, req: &ViewRequest) -> Body {
+        let f = Filter::new(&req.filter);
+        let list = &self.diag.list;
+        let matching: Vec<(u64, &Diagnosis)> = list
+            .iter()
+            .filter(|d| {
+                f.is_empty()
+                    || f.text(d.code.code())
+                    || f.text(d.code.title())
+                    || f.text(&d.tunnel)
+                    || f.text(&d.message)
+            })
+            .map(|d| (diag_key(d), d))
+            .collect();
+        let items = matching.iter();
+        let key = |k: &u64| RowKey::Diagnosis(*k);
+        let first = |d: &Diagnosis| d.frames.first().copied().unwrap_or(0);
+        let placed = match req.sort {
+            1 => place(
+                items.map(|(k, d)| (key(k), (Reverse(d.severity), first(d)))),
+                req,
+            ),
+            2 => place(items.map(|(k, d)| (key(k), (d.code, first(d)))), req),
+            3 => place(
+                items.map(|(k, d)| (key(k), (d.tunnel.clone(), first(d)))),
+                req,
+            ),
+            _ => place(items.map(|(k, d)| (key(k), (first(d), d.code))), req),
+        };
+        let find = |k: &RowKey| {
+            matching
+                .iter()
+                .find(|(x, _)| RowKey::Diagnosis(*x) == *k)
+                .map(|(_, d)| *d)
+        };
+        let rows = placed
+            .keys
+            .iter()
+            .filter_map(&find)
+            .map(|d| DiagRow {
+                severity: d.severity,
+                code: d.code.code(),
+                title: d.code.title(),
+                tunnel: d.tunnel.clone(),
+                frames: d.frames.clone(),
+                ike_sa: d.ike_sa.clone(),
+            })
+            .collect();
+        let selected = placed.key.as_ref().and_then(find);
+        let target = selected.map_or_else(Target::default, |d| Target {
+            focus: self.diagnosis_focus(d),
+            frame: d.frames.first().copied(),
+        });
+        let detail = selected.map(|d| DiagDetail {
+            message: d.message.clone(),
+            cisco_log: d.cisco_log.clone(),
+            fix: d.fix,
+            differences: d
+                .differences
+                .iter()
+                .map(|x| {
+                    (
+                        x.attribute.clone(),
+                        x.initiator.clone(),
+                        x.responder.clone(),
+                    )
+                })
+                .collect(),
+        });
+        Body::Diagnoses {
+            table: placed.window(rows, target),
+            detail,
+        }
+    }
+
+    /// The SA a diagnosis is about: its IKE SA, else its tunnel.
+    fn diagnosis_focus(&self, d: &Diagnosis) -> Option<Focus> {
+        let t = self.tracker();
+        if let Some((ic, rc)) = d.ike_sa.as_deref().and_then(parse_cookies)
+            && let Some((id, _)) = t
+                .ike_sas()
+                .find(|(_, sa)| sa.initiator_cookie == ic && sa.responder_cookie == rc)
+        {
+            return Some(Focus::Ike(id));
+        }
+        let peers = parse_tunnel(&d.tunnel)?;
+        t.tunnels()
+            .find(|(_, tn)| tn.peers == peers)
+            .map(|(id, _)| Focus::Tunnel(id))
+    }
+
+    // ------------------------------------------------------------------ ladder
+
+    /// The IKE SA a focus leads to: itself, a tunnel's newest, an IPsec SA's parent.
+    fn focused_ike(&self, focus: Option<Focus>) -> Option<(Id, &IkeSa)> {
+        let t = self.tracker();
+        let id = match focus? {
+            Focus::Ike(id) => id,
+            Focus::Tunnel(id) => {
+                let tn = t.tunnel(id)?;
+                *tn.ike_sas
+                    .iter()
+                    .rev()
+                    .find(|id| t.ike_sa(**id).is_some())?
+            }
+            Focus::Ipsec(id) => t.ipsec_sa(id)?.ike_sa?,
+        };
+        t.ike_sa(id).map(|sa| (id, sa))
+    }
+
+    fn ladder(&self, req: &ViewRequest) -> Ladder {
+        let Some((_, sa)) = self.focused_ike(req.focus) else {
+            return Ladder {
+                title: String::new(),
+                peers: [String::new(), String::new()],
+                states: [String::new(), String::new()],
+                outcome: None,
+                rows: Window::empty(),
+                note: Some(
+                    match req.focus {
+                        None => "No SA selected: pick a tunnel or SA in views 1–3 and press Enter.",
+                        Some(_) => "No IKE SA for the selection (ESP only, or evicted).",
+                    }
+                    .into(),
+                ),
+            };
+        };
+        let start = self.start.unwrap_or_default();
+        let log = self.log.sa(sa.conn_id);
+        let mut rows: Vec<LadderRow> = log
+            .map(|l| {
+                l.messages
+                    .iter()
+                    .map(|m| LadderRow {
+                        frame: m.frame,
+                        time: seconds_between(start, m.ts),
+                        arrow: match m.sender {
+                            Some(Role::Initiator) => Arrow::Right,
+                            Some(Role::Responder) => Arrow::Left,
+                            None => Arrow::Unknown,
+                        },
+                        label: message_label(m.label, m.exchange, m.message_id),
+                        payloads: m.payloads.to_string(),
+                        marks: m.marks.clone(),
+                        states: [None, None],
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for tr in &sa.transitions {
+            let i = match rows.binary_search_by_key(&tr.frame, |r| r.frame) {
+                Ok(i) => i,
+                Err(i) => {
+                    rows.insert(
+                        i,
+                        LadderRow {
+                            frame: tr.frame,
+                            time: seconds_between(start, tr.ts),
+                            arrow: Arrow::Unknown,
+                            label: "(message not kept)".into(),
+                            payloads: String::new(),
+                            marks: Vec::new(),
+                            states: [None, None],
+                        },
+                    );
+                    i
+                }
+            };
+            if let Some(r) = rows.get_mut(i)
+                && let Some(s) = r.states.get_mut(tr.side as usize)
+            {
+                *s = Some(tr.to.name().to_string());
+            }
+        }
+        let mut notes = Vec::new();
+        match log {
+            None => notes.push(format!(
+                "The messages of this SA are no longer kept (the log holds the last {MAX_IKE_LOGS} IKE SAs): states from the tracker only."
+            )),
+            Some(l) if l.dropped > 0 => notes.push(format!(
+                "{} messages in the middle not kept (the first and the last are).",
+                l.dropped
+            )),
+            Some(_) => {}
+        }
+        if sa.transitions_dropped > 0 {
+            notes.push(format!(
+                "{} later state changes not recorded by the tracker.",
+                sa.transitions_dropped
+            ));
+        }
+        let placed = place(
+            rows.iter()
+                .enumerate()
+                .map(|(i, r)| (RowKey::Frame(r.frame), (r.frame, i))),
+            &ViewRequest {
+                reverse: false,
+                ..req.clone()
+            },
+        );
+        let selected_frame = match placed.key {
+            Some(RowKey::Frame(f)) => Some(f),
+            _ => None,
+        };
+        let visible: Vec<LadderRow> = rows
+            .into_iter()
+            .skip(placed.offset)
+            .take(placed.keys.len())
+            .collect();
+        Ladder {
+            title: format!(
+                "conn-id {}  {}  IKEv{} {}  {}",
+                sa.conn_id,
+                sa.cookies(),
+                sa.version,
+                if sa.version == 2 {
+                    String::new()
+                } else {
+                    format!("{} mode", sa.mode.name())
+                },
+                ike_policy(sa)
+            ),
+            peers: [
+                format!("{} (initiator)", sa.initiator.addr),
+                format!("{} (responder)", sa.responder.addr),
+            ],
+            states: [
+                side_state(sa, Role::Initiator),
+                side_state(sa, Role::Responder),
+            ],
+            outcome: Some(outcome_text(sa)),
+            rows: placed.window(
+                visible,
+                Target {
+                    focus: req.focus,
+                    frame: selected_frame,
+                },
+            ),
+            note: (!notes.is_empty()).then(|| notes.join(" ")),
+        }
+    }
+
+    // ------------------------------------------------------------------ packets
+
+    /// The IKE SAs (by conn-id) and SPIs whose packets a focus shows.
+    fn packet_sources(&self, focus: Focus) -> (String, Vec<u32>, Vec<(IpAddr, u32, u8)>) {
+        let t = self.tracker();
+        let spi_key = |sa: &IpsecSa| (sa.dst, sa.spi, sa.protocol);
+        match focus {
+            Focus::Tunnel(id) => match t.tunnel(id) {
+                Some(tn) => (
+                    format!("tunnel {}", tn.name()),
+                    tn.ike_sas
+                        .iter()
+                        .filter_map(|i| t.ike_sa(*i))
+                        .map(|sa| sa.conn_id)
+                        .collect(),
+                    tn.ipsec_sas
+                        .iter()
+                        .filter_map(|i| t.ipsec_sa(*i))
+                        .map(spi_key)
+                        .collect(),
+                ),
+                None => ("tunnel (gone)".into(), Vec::new(), Vec::new()),
+            },
+            Focus::Ike(id) => match t.ike_sa(id) {
+                Some(sa) => {
+                    let spis = t
+                        .tunnel(sa.tunnel)
+                        .map(|tn| {
+                            tn.ipsec_sas
+                                .iter()
+                                .filter_map(|i| t.ipsec_sa(*i))
+                                .filter(|s| s.ike_sa == Some(id))
+                                .map(spi_key)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (
+                        format!(
+                            "conn-id {} ({} <-> {})",
+                            sa.conn_id, sa.initiator.addr, sa.responder.addr
+                        ),
+                        vec![sa.conn_id],
+                        spis,
+                    )
+                }
+                None => ("IKE SA (gone)".into(), Vec::new(), Vec::new()),
+            },
+            Focus::Ipsec(id) => match t.ipsec_sa(id) {
+                Some(sa) => {
+                    let mut spis = vec![spi_key(sa)];
+                    if let (Some(ike), Some(mid), Some(tn)) =
+                        (sa.ike_sa, sa.message_id, t.tunnel(sa.tunnel))
+                    {
+                        spis.extend(
+                            tn.ipsec_sas
+                                .iter()
+                                .filter(|i| **i != id)
+                                .filter_map(|i| t.ipsec_sa(*i))
+                                .filter(|s| s.ike_sa == Some(ike) && s.message_id == Some(mid))
+                                .map(spi_key),
+                        );
+                    }
+                    let conn = sa
+                        .ike_sa
+                        .and_then(|i| t.ike_sa(i))
+                        .map(|ike| ike.conn_id)
+                        .into_iter()
+                        .collect();
+                    (
+                        format!("SPI 0x{:08x} ({} → {})", sa.spi, sa.src, sa.dst),
+                        conn,
+                        spis,
+                    )
+                }
+                None => ("IPsec SA (gone)".into(), Vec::new(), Vec::new()),
+            },
+        }
+    }
+
+    fn packets_view(&self, req: &ViewRequest) -> PacketList {
+        let Some(focus) = req.focus else {
+            return PacketList {
+                title: String::new(),
+                list: Window::empty(),
+                tree: Vec::new(),
+                note: Some(
+                    "No SA selected: pick a tunnel or SA in views 1–3 (or a diagnosis) and press Enter.".into(),
+                ),
+            };
+        };
+        let (title, conns, spis) = self.packet_sources(focus);
+        let mut all: Vec<(u64, &str, &[Mark])> = Vec::new();
+        let mut ike_msgs = 0;
+        for c in &conns {
+            if let Some(l) = self.log.sa(*c) {
+                ike_msgs += l.messages.len();
+                all.extend(l.messages.iter().map(|m| (m.frame, &*m.line, &m.marks[..])));
+            }
+        }
+        let mut esp = 0;
+        for k in &spis {
+            if let Some(l) = self.log.spi(k) {
+                esp += l.lines.len();
+                all.extend(l.lines.iter().map(|e| (e.frame, &*e.line, &e.marks[..])));
+            }
+        }
+        let f = Filter::new(&req.filter);
+        all.retain(|(_, line, _)| f.is_empty() || f.text(line));
+        let placed = place(
+            all.iter()
+                .map(|(frame, _, _)| (RowKey::Frame(*frame), *frame)),
+            req,
+        );
+        let by_frame: HashMap<u64, (&str, &[Mark])> =
+            all.iter().map(|(fr, l, m)| (*fr, (*l, *m))).collect();
+        let rows = placed
+            .keys
+            .iter()
+            .filter_map(|k| match k {
+                RowKey::Frame(fr) => by_frame.get(fr).map(|(l, m)| PacketRow {
+                    frame: *fr,
+                    line: (*l).to_string(),
+                    marks: m.to_vec(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let selected = match placed.key {
+            Some(RowKey::Frame(f)) => Some(f),
+            _ => None,
+        };
+        let tree = selected.and_then(|f| self.log.tree(f));
+        let note = match (selected, &tree) {
+            (Some(_), None) => Some(format!(
+                "The decoded tree of this packet is no longer kept (trees of the last {MAX_IKE_TREES} IKE and {MAX_ESP_TREES} ESP/AH packets are)."
+            )),
+            (None, _) if placed.total == 0 => Some("No packets kept for this selection.".into()),
+            _ => None,
+        };
+        PacketList {
+            title: format!(
+                "{title}: {ike_msgs} IKE messages, {esp} ESP/AH (last {SPI_LINES} per SPI) in {} SPIs",
+                spis.len()
+            ),
+            list: placed.window(
+                rows,
+                Target {
+                    focus: Some(focus),
+                    frame: selected,
+                },
+            ),
+            tree: tree.unwrap_or_default(),
+            note,
+        }
+    }
+}
+
+/// An IPsec SA pair as the tracker holds it: one or two SAs.
+struct Pair {
+    a: Id,
+    b: Option<Id>,
+}
+
+struct Oriented<'t> {
+    local: IpAddr,
+    remote: IpAddr,
+    inbound: Option<&'t IpsecSa>,
+    outbound: Option<&'t IpsecSa>,
+}
+
+fn placed_lookup<'a, 't>(
+    placed: &Placed,
+    items: impl Iterator<Item = (Id, &'a Oriented<'t>)>,
+) -> HashMap<Id, &'a Oriented<'t>> {
+    let wanted: std::collections::HashSet<Id> = placed
+        .keys
+        .iter()
+        .filter_map(|k| match k {
+            RowKey::Ipsec(id) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    items.filter(|(id, _)| wanted.contains(id)).collect()
+}
+
+fn transform(sa: &IpsecSa) -> String {
+    sa.policy
+        .as_ref()
+        .map(ToString::to_string)
+        .or_else(|| sa.transform_text.clone())
+        .unwrap_or_else(|| "?".into())
+}
+
+fn ipsec_row(t: &Tracker, o: &Oriented<'_>, now: Timestamp) -> IpsecRow {
+    let both = [o.inbound, o.outbound];
+    let any = o.inbound.or(o.outbound);
+    let per = |g: fn(&IpsecSa) -> u64| [o.inbound.map_or(0, g), o.outbound.map_or(0, g)];
+    let (mut life_secs, mut life_kb): (Option<i64>, Option<i64>) = (None, None);
+    for sa in both.iter().flatten() {
+        let (s, k) = sa.remaining_lifetime(now);
+        life_secs = min_opt(life_secs, s);
+        life_kb = min_opt(life_kb, k);
+    }
+    let proxies = match (o.inbound, o.outbound) {
+        (Some(sa), _) => proxy_text(sa.local_ident.as_deref(), sa.remote_ident.as_deref()),
+        (None, Some(sa)) => proxy_text(sa.remote_ident.as_deref(), sa.local_ident.as_deref()),
+        (None, None) => String::new(),
+    };
+    IpsecRow {
+        local: o.local,
+        remote: o.remote,
+        spi_in: o.inbound.map(|s| s.spi),
+        spi_out: o.outbound.map(|s| s.spi),
+        protocol: any.map_or(50, |s| s.protocol),
+        proxies,
+        transform: any.map(transform).unwrap_or_default(),
+        encaps: o.outbound.map_or(0, |s| s.packets),
+        decaps: o.inbound.map_or(0, |s| s.packets),
+        decrypt_failed: per(|s| s.decrypt_failures),
+        verify_failed: per(|s| s.icv_failures),
+        gaps: per(|s| s.seq.missing),
+        life_secs,
+        life_kb,
+        alive: both.iter().flatten().all(|s| s.is_alive()),
+        negotiated: both.iter().flatten().any(|s| s.negotiated),
+        conn_id: any.and_then(|s| s.conn_id).or_else(|| {
+            any.and_then(|s| s.ike_sa)
+                .and_then(|i| t.ike_sa(i))
+                .map(|ike| ike.conn_id)
+        }),
+        decrypted: both.iter().flatten().any(|s| s.decrypted > 0),
+    }
+}
+
+fn ipsec_detail(o: &Oriented<'_>, now: Timestamp) -> Vec<String> {
+    let mut lines = Vec::new();
+    let any = o.inbound.or(o.outbound);
+    if let Some(sa) = any {
+        let mode = sa
+            .policy
+            .as_ref()
+            .and_then(|p| p.encapsulation_mode)
+            .map_or("?".to_string(), |m| m.to_string());
+        lines.push(format!(
+            "{} ↔ {}  transform {}  mode {}  {}",
+            o.local,
+            o.remote,
+            transform(sa),
+            mode,
+            match (sa.conn_id, sa.message_id, sa.negotiated) {
+                (Some(c), Some(m), true) => format!("conn-id {c}, quick mode {m:08x}"),
+                (Some(c), _, _) => format!("conn-id {c} (inferred from addresses and time)"),
+                _ => "no IKE SA in the capture (inferred)".into(),
+            }
+        ));
+    }
+    for (dir, sa) in [("in ", o.inbound), ("out", o.outbound)] {
+        let Some(sa) = sa else {
+            lines.push(format!("{dir} (no SA seen in this direction)"));
+            continue;
+        };
+        let (secs, kb) = sa.remaining_lifetime(now);
+        lines.push(format!(
+            "{dir} spi 0x{:08x} {} → {}: {} pkts {}, decrypted {} ({} inner), decrypt failed {}, verify failed {}, seq highest {} missing {} out-of-order {} replays {}, life {}s/{}KB{}{}",
+            sa.spi,
+            sa.src,
+            sa.dst,
+            sa.packets,
+            bytes(sa.bytes),
+            sa.decrypted,
+            bytes(sa.inner_bytes),
+            sa.decrypt_failures,
+            sa.icv_failures,
+            sa.seq.highest,
+            sa.seq.missing,
+            sa.seq.out_of_order,
+            sa.seq.replays,
+            secs.map_or("-".into(), |s| s.to_string()),
+            kb.map_or("-".into(), |k| k.to_string()),
+            sa.encap
+                .map_or(String::new(), |(s, d)| format!(", UDP {s}→{d}")),
+            sa.deleted
+                .map_or(String::new(), |f| format!(", DELETED in frame {f}"))
+        ));
+    }
+    lines
+}
+
+fn proxy_text(local: Option<&str>, remote: Option<&str>) -> String {
+    match (local, remote) {
+        (None, None) => "?".into(),
+        (l, r) => format!("{} → {}", l.unwrap_or("?"), r.unwrap_or("?")),
+    }
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn diag_key(d: &Diagnosis) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    d.code.hash(&mut h);
+    d.tunnel.hash(&mut h);
+    d.ike_sa.hash(&mut h);
+    d.frames.first().hash(&mut h);
+    h.finish()
+}
+
+fn newest_ike<'t>(t: &'t Tracker, tn: &Tunnel) -> Option<&'t IkeSa> {
+    tn.ike_sas.iter().rev().find_map(|id| t.ike_sa(*id))
+}
+
+/// Packets per second in one direction over the last 5 s of capture time.
+fn rate(tn: &Tunnel, now: Timestamp, dir: usize) -> f64 {
+    let Some(r) = &tn.rates else { return 0.0 };
+    let s = r.series(dir, now.secs);
+    let last: u64 = s.iter().rev().take(5).sum();
+    last as f64 / 5.0
+}
+
+/// Worst first: down, negotiating, up without IKE, idle, active.
+fn status_rank(s: SessionStatus) -> u8 {
+    match s {
+        SessionStatus::Down => 0,
+        SessionStatus::DownNegotiating => 1,
+        SessionStatus::UpNoIke => 2,
+        SessionStatus::UpIdle => 3,
+        SessionStatus::UpActive => 4,
+    }
+}
+
+pub(crate) fn ike_status(sa: &IkeSa) -> IkeStatus {
+    match &sa.outcome {
+        Some(Outcome::Deleted { .. }) => IkeStatus::Deleted,
+        Some(Outcome::Failed { .. } | Outcome::Abandoned { .. }) => IkeStatus::Failed,
+        None if sa.is_established() => IkeStatus::Active,
+        None => IkeStatus::Negotiating,
+    }
+}
+
+fn ike_status_rank(s: IkeStatus) -> u8 {
+    match s {
+        IkeStatus::Failed => 0,
+        IkeStatus::Negotiating => 1,
+        IkeStatus::Deleted => 2,
+        IkeStatus::Active => 3,
+    }
+}
+
+/// One side's state: `MM_KEY_EXCH (IKE_I_MM5)`, `READY`, or `-` without an SA.
+fn side_state(sa: &IkeSa, role: Role) -> String {
+    let r = role as usize;
+    if sa.version == 2 {
+        return if sa.side_seen[r] {
+            sa.v2_state[r].name().to_string()
+        } else {
+            "-".into()
+        };
+    }
+    match sa.isakmp_state(role) {
+        Some(s) => format!("{} ({})", s.name(), sa.state[r].name()),
+        None => "- (no SA)".into(),
+    }
+}
+
+fn ike_policy(sa: &IkeSa) -> String {
+    if sa.version == 2 {
+        return sa
+            .v2_chosen
+            .clone()
+            .or_else(|| sa.v2_offered.first().map(|o| format!("{o} (offered)")))
+            .unwrap_or_else(|| "?".into());
+    }
+    match (&sa.chosen, sa.offered.first()) {
+        (Some(p), _) => p.to_string(),
+        (None, Some(o)) => format!("{o} (offered)"),
+        (None, None) => "?".into(),
+    }
+}
+
+fn ike_detail(sa: &IkeSa) -> Vec<String> {
+    let mut lines = vec![format!(
+        "conn-id {}  cookies {}  IKEv{} {}  {}",
+        sa.conn_id,
+        sa.cookies(),
+        sa.version,
+        sa.mode.name(),
+        ike_policy(sa)
+    )];
+    for role in [Role::Initiator, Role::Responder] {
+        let r = role as usize;
+        lines.push(format!(
+            "{} {}  id {}  state {}  sent {}{}  vendors: {}",
+            role.name(),
+            sa.endpoint(role),
+            sa.identity[r].as_deref().unwrap_or("-"),
+            side_state(sa, role),
+            sa.messages[r],
+            match sa.auth[r] {
+                Some((a, f)) => format!(", auth {a:?} in frame {f}"),
+                None => String::new(),
+            },
+            if sa.vendors[r].is_empty() {
+                "-".into()
+            } else {
+                sa.vendors[r].join(", ")
+            }
+        ));
+    }
+    let qm_done = sa
+        .quick_modes
+        .iter()
+        .filter(|q| matches!(q.outcome, Some(QuickModeOutcome::Complete { .. })))
+        .count();
+    let qm_refused = sa
+        .quick_modes
+        .iter()
+        .filter(|q| {
+            matches!(
+                q.outcome,
+                Some(QuickModeOutcome::Refused { .. } | QuickModeOutcome::RefusedUnread { .. })
+            )
+        })
+        .count();
+    lines.push(format!(
+        "frames {}–{}, retransmissions {}, encrypted messages decrypted {} / not {}; quick modes {} ({} complete, {} refused); DPD {}/{}{}",
+        sa.first_frame,
+        sa.last_frame,
+        sa.retransmissions,
+        sa.decrypted,
+        sa.undecrypted,
+        sa.quick_modes.len(),
+        qm_done,
+        qm_refused,
+        sa.dpd.r_u_there,
+        sa.dpd.r_u_there_ack,
+        sa.nat_t_float
+            .map_or(String::new(), |f| format!("; NAT-T float in frame {f}"))
+    ));
+    lines.push(outcome_text(sa));
+    lines
+}
+
+fn outcome_text(sa: &IkeSa) -> String {
+    match (&sa.outcome, sa.established) {
+        (Some(Outcome::Failed { frame, reason }), _) => {
+            format!("✖ failed in frame {frame}: {reason}")
+        }
+        (Some(Outcome::Abandoned { frame }), _) => {
+            format!("✖ abandoned after frame {frame} (no answer)")
+        }
+        (Some(Outcome::Deleted { frame, by }), _) => {
+            format!("− deleted by the {} in frame {frame}", by.name())
+        }
+        (None, Some((frame, _))) => format!("✔ established in frame {frame}"),
+        (None, None) => "… negotiating".into(),
+    }
+}
+
+/// Exchanges with many instances per SA get their message ID.
+fn message_label(label: &str, exchange: u8, message_id: u32) -> String {
+    match exchange {
+        5 | 32 | 36 | 37 => format!("{label} #{message_id:08x}"),
+        _ => label.to_string(),
+    }
+}
+
+pub(crate) fn severity_symbol(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "!!",
+        Severity::Warning => "!",
+    }
+}
+
+fn seconds_between(start: Timestamp, ts: Timestamp) -> f64 {
+    (ts.secs - start.secs) as f64 + (f64::from(ts.nanos) - f64::from(start.nanos)) / 1e9
+}
+
+/// "05:44:28" (UTC, as the capture's timestamps).
+pub(crate) fn time_of_day(ts: Timestamp) -> String {
+    let s = rfc3339(ts);
+    s.get(11..19).unwrap_or(&s).to_string()
+}
