@@ -15,19 +15,13 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("↑ ↓ j k", "select a row"),
     ("PgUp PgDn Home End", "page, first, last (g, G too)"),
-    (
-        "Enter",
-        "SA → its ladder; ladder row or diagnosis → the packet",
-    ),
+    ("Enter", "SA → its ladder; ladder row, diagnosis → packet"),
     ("p", "packets of the selected tunnel or SA"),
-    (
-        "/",
-        "filter by address, state, SPI or diagnosis (Enter keeps, Esc drops)",
-    ),
+    ("/", "filter: address, state, SPI, diagnosis (Esc: undo)"),
     ("Esc", "clear the filter"),
     ("s  r", "next sort column, reverse the order"),
     ("space", "pause / resume reading"),
-    ("f", "freeze the selection on its row while data changes"),
+    ("f", "freeze the selection on its row as data changes"),
     ("[ ]", "scroll the packet tree"),
     ("?", "this help"),
     ("q, Ctrl-C", "quit"),
@@ -278,8 +272,8 @@ impl App {
                 }
             }
             KeyCode::Char('/') => {
-                self.editing = Some(self.filter.clone());
-                Effect::Redraw
+                self.editing = Some(std::mem::take(&mut self.filter));
+                Effect::Request
             }
             KeyCode::Esc if !self.filter.is_empty() => {
                 self.filter.clear();

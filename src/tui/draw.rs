@@ -239,12 +239,15 @@ fn draw_hint(f: &mut Frame<'_>, area: Rect, app: &App, theme: Theme) {
             Span::styled("/", theme.bold()),
             Span::raw(app.filter.clone()),
             Span::styled("█", theme.dim()),
-            Span::styled("   Enter keeps · Esc drops", theme.dim()),
+            Span::styled("   Enter keeps · Esc restores", theme.dim()),
         ])
     } else if !app.filter.is_empty() {
         Line::from(vec![
             Span::styled(format!("filter: {}", app.filter), theme.warn()),
-            Span::styled("  · Esc clears · / edits · ? help · q quit", theme.dim()),
+            Span::styled(
+                "  · Esc clears · / new filter · ? help · q quit",
+                theme.dim(),
+            ),
         ])
     } else {
         Line::from(Span::styled(
@@ -1062,12 +1065,14 @@ fn help(f: &mut Frame<'_>, area: Rect, theme: Theme) {
         .iter()
         .map(|(k, what)| {
             Line::from(vec![
-                Span::styled(format!("{k:>20}  "), theme.bold()),
+                Span::styled(format!("{k:>18}  "), theme.bold()),
                 Span::raw(*what),
             ])
         })
         .collect();
-    lines.push(Line::from(""));
+    if area.height >= 30 {
+        lines.push(Line::from(""));
+    }
     lines.extend(
         legend
             .iter()

@@ -83,18 +83,13 @@ fn ui(app: &mut App, worker: &worker::Worker, theme: Theme) -> Result<(), AppErr
                     dirty = true;
                 }
                 Err(std::sync::mpsc::TryRecvError::Empty) => break,
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                    return Err(AppError::Input(
-                        "internal error: the dashboard's worker stopped (see the message above)"
-                            .into(),
-                    ));
-                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => return Err(worker_gone()),
             }
         }
         if dirty {
-            screen
-                .terminal
-                .draw(|f| draw(f, app, latest.as_ref(), theme))?;
+            if !screen.draw(|f| draw(f, app, latest.as_ref(), theme))? {
+                return Err(worker_gone());
+            }
             dirty = false;
         }
         if !event::poll(INPUT_POLL)? {
@@ -122,4 +117,8 @@ fn ui(app: &mut App, worker: &worker::Worker, theme: Theme) -> Result<(), AppErr
             Effect::Quit => return Ok(()),
         }
     }
+}
+
+fn worker_gone() -> AppError {
+    AppError::Input("internal error: the dashboard's worker stopped (see the message above)".into())
 }

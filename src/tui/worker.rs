@@ -110,6 +110,7 @@ pub fn spawn(
                 paused_at: None,
                 rate: RateMeter::new(),
                 count,
+                test_panic: std::env::var_os("IKESCOPE_TUI_TEST_PANIC").is_some(),
             };
             w.run();
         })?;
@@ -234,6 +235,8 @@ struct Run {
     paused_at: Option<Instant>,
     rate: RateMeter,
     count: Option<u64>,
+    /// Set by the end-to-end test of the panic path (`IKESCOPE_TUI_TEST_PANIC`).
+    test_panic: bool,
 }
 
 impl Run {
@@ -265,6 +268,11 @@ impl Run {
             if asked || due {
                 if !self.send_snapshot() {
                     return;
+                }
+                if self.test_panic && self.feed.packets() > 0 {
+                    // The end-to-end test of the panic path: the hook must restore the
+                    // terminal before this message is printed.
+                    panic!("IKESCOPE_TUI_TEST_PANIC is set: the worker panics, as asked");
                 }
                 asked = false;
                 dirty = false;
@@ -326,7 +334,9 @@ impl Run {
                     break;
                 }
                 n += 1;
-                if n.is_multiple_of(BATCH) && (Instant::now() >= deadline || self.pace != Pace::Instant) {
+                if n.is_multiple_of(BATCH)
+                    && (Instant::now() >= deadline || self.pace != Pace::Instant)
+                {
                     break;
                 }
                 if self.pace != Pace::Instant && Instant::now() >= deadline {
