@@ -22,8 +22,8 @@ use crate::keys::KeyStore;
 use crate::pipeline::{Pipeline, Tracking};
 use crate::present::format::{bytes, rfc3339};
 use crate::track::diagnosis::{Diagnosis, Severity};
-use crate::track::model::{IkeSa, IpsecSa, Outcome, QuickModeOutcome, Tunnel};
-use crate::track::states::{Role, SessionStatus};
+use crate::track::model::{IkeSa, IpsecSa, Outcome, QuickModeOutcome, Tunnel, V2State};
+use crate::track::states::{IsakmpSaState, Role, SessionStatus};
 use crate::track::{Id, Tracker, TrackerConfig};
 
 /// Diagnoses are recomputed at most this often while packets arrive (they scan every SA).
@@ -43,6 +43,12 @@ struct DiagCache {
     list: Vec<Diagnosis>,
     by_tunnel: HashMap<[IpAddr; 2], Worst>,
     by_ike: HashMap<(Cookie, Cookie), Worst>,
+    /// Indexes into `list`, per tunnel and per IKE SA (filtering by code is a lookup).
+    tunnel_index: HashMap<[IpAddr; 2], Vec<usize>>,
+    ike_index: HashMap<(Cookie, Cookie), Vec<usize>>,
+    /// Each diagnosis's row identity, and back.
+    keys: Vec<u64>,
+    key_index: HashMap<u64, usize>,
 }
 
 fn add_worst(map_entry: &mut Option<Worst>, d: &Diagnosis) {
@@ -80,13 +86,16 @@ impl DiagCache {
     fn build(list: Vec<Diagnosis>) -> DiagCache {
         let mut by_tunnel: HashMap<[IpAddr; 2], Worst> = HashMap::new();
         let mut by_ike: HashMap<(Cookie, Cookie), Worst> = HashMap::new();
-        for d in &list {
+        let mut tunnel_index: HashMap<[IpAddr; 2], Vec<usize>> = HashMap::new();
+        let mut ike_index: HashMap<(Cookie, Cookie), Vec<usize>> = HashMap::new();
+        for (i, d) in list.iter().enumerate() {
             if let Some(peers) = parse_tunnel(&d.tunnel) {
                 let mut w = by_tunnel.get(&peers).copied();
                 add_worst(&mut w, d);
                 if let Some(w) = w {
                     by_tunnel.insert(peers, w);
                 }
+                tunnel_index.entry(peers).or_default().push(i);
             }
             if let Some(c) = d.ike_sa.as_deref().and_then(parse_cookies) {
                 let mut w = by_ike.get(&c).copied();
@@ -94,28 +103,63 @@ impl DiagCache {
                 if let Some(w) = w {
                     by_ike.insert(c, w);
                 }
+                ike_index.entry(c).or_default().push(i);
             }
         }
+        let keys: Vec<u64> = list.iter().map(diag_key).collect();
+        let key_index = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
         DiagCache {
             list,
             by_tunnel,
             by_ike,
+            tunnel_index,
+            ike_index,
+            keys,
+            key_index,
         }
+    }
+
+    fn of_tunnel(&self, peers: &[IpAddr; 2]) -> impl Iterator<Item = &Diagnosis> {
+        self.tunnel_index
+            .get(peers)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.list.get(*i))
+    }
+
+    fn of_ike(&self, sa: &IkeSa) -> impl Iterator<Item = &Diagnosis> {
+        self.ike_index
+            .get(&(sa.initiator_cookie, sa.responder_cookie))
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.list.get(*i))
     }
 }
 
 /// Case-insensitive substring filter.
 struct Filter<'a> {
     needle: &'a str,
+    /// Only then can it match a transform name (saves formatting each SA's policy).
+    has_letters: bool,
     buf: String,
 }
 
 impl<'a> Filter<'a> {
     fn new(needle: &'a str) -> Filter<'a> {
+        let needle = needle.trim();
         Filter {
-            needle: needle.trim(),
+            needle,
+            has_letters: needle.bytes().any(|b| b.is_ascii_alphabetic()),
             buf: String::new(),
         }
+    }
+
+    /// "0xc5039682".
+    fn spi(&mut self, spi: u32) -> bool {
+        use std::fmt::Write as _;
+        self.buf.clear();
+        let _ = write!(self.buf, "0x{spi:08x}");
+        icontains(&self.buf, self.needle)
     }
 
     fn is_empty(&self) -> bool {
@@ -130,6 +174,21 @@ impl<'a> Filter<'a> {
         use std::fmt::Write as _;
         self.buf.clear();
         let _ = write!(self.buf, "{a}");
+        icontains(&self.buf, self.needle)
+    }
+
+    /// "initiator_cookie/responder_cookie", only if the needle could be part of one.
+    fn cookies(&mut self, sa: &IkeSa) -> bool {
+        use std::fmt::Write as _;
+        if !self
+            .needle
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'/')
+        {
+            return false;
+        }
+        self.buf.clear();
+        let _ = write!(self.buf, "{}/{}", sa.initiator_cookie, sa.responder_cookie);
         icontains(&self.buf, self.needle)
     }
 }
@@ -165,31 +224,38 @@ impl Placed {
     }
 }
 
-/// Sorts (ties broken by row identity, so the order is stable between snapshots), resolves
-/// the anchor (freeze) or the frame to go to, and cuts the window.
-fn place<K: Ord>(items: impl Iterator<Item = (RowKey, K)>, req: &ViewRequest) -> Placed {
+/// Sorts rows by their key (ties broken by row identity, so the order is stable between
+/// snapshots).
+fn sorted<K: Ord>(items: impl Iterator<Item = (RowKey, K)>, reverse: bool) -> Vec<RowKey> {
     let mut v: Vec<(K, RowKey)> = items.map(|(r, k)| (k, r)).collect();
     v.sort_unstable_by(|a, b| {
         let o = a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1));
-        if req.reverse { o.reverse() } else { o }
+        if reverse { o.reverse() } else { o }
     });
-    let total = v.len();
+    v.into_iter().map(|(_, k)| k).collect()
+}
+
+/// Resolves the anchor (freeze) or the frame to go to in a sorted list, clamps the selection
+/// and cuts the window.
+fn window(order: &[RowKey], req: &ViewRequest) -> Placed {
+    let total = order.len();
     let height = req.height.max(1);
     let mut selected = req.selected;
     let mut offset = req.offset;
     if let Some(anchor) = req.anchor
-        && let Some(i) = v.iter().position(|(_, k)| *k == anchor)
+        && let Some(i) = order.iter().position(|k| *k == anchor)
     {
         let line = req.selected.saturating_sub(req.offset);
         selected = i;
         offset = i.saturating_sub(line);
     }
     if let Some(f) = req.goto_frame {
-        let exact = v.iter().position(|(_, k)| *k == RowKey::Frame(f));
+        let exact = order.iter().position(|k| *k == RowKey::Frame(f));
         let near = || {
-            v.iter()
+            order
+                .iter()
                 .enumerate()
-                .filter_map(|(i, (_, k))| match k {
+                .filter_map(|(i, k)| match k {
                     RowKey::Frame(x) => Some((x.abs_diff(f), i)),
                     _ => None,
                 })
@@ -214,18 +280,37 @@ fn place<K: Ord>(items: impl Iterator<Item = (RowKey, K)>, req: &ViewRequest) ->
         }
         offset = offset.min(total.saturating_sub(height));
     }
-    let keys = v
-        .iter()
-        .skip(offset)
-        .take(height)
-        .map(|(_, k)| *k)
-        .collect();
     Placed {
-        keys,
+        keys: order.iter().skip(offset).take(height).copied().collect(),
         total,
         offset,
         selected,
-        key: v.get(selected).map(|(_, k)| *k),
+        key: order.get(selected).copied(),
+    }
+}
+
+fn place<K: Ord>(items: impl Iterator<Item = (RowKey, K)>, req: &ViewRequest) -> Placed {
+    window(&sorted(items, req.reverse), req)
+}
+
+/// The sorted, filtered rows of a table view, kept while neither the data nor the order
+/// changes: moving the selection then costs only the window.
+struct OrderCache {
+    view: View,
+    sort: usize,
+    reverse: bool,
+    filter: String,
+    generation: u64,
+    order: Vec<RowKey>,
+}
+
+impl OrderCache {
+    fn fits(&self, req: &ViewRequest, generation: u64) -> bool {
+        self.view == req.view
+            && self.sort == req.sort
+            && self.reverse == req.reverse
+            && self.filter == req.filter
+            && self.generation == generation
     }
 }
 
@@ -237,8 +322,15 @@ pub struct Feed {
     diag: DiagCache,
     diag_dirty: bool,
     diag_at: Option<Instant>,
+    /// How long the last recomputation took.
+    diag_cost: Duration,
     finished: bool,
     keys: String,
+    /// Bumped whenever what a view shows may have changed (a packet, the diagnoses).
+    generation: u64,
+    order: Option<OrderCache>,
+    /// IKE SAs with a message decrypted, and all, as of a generation.
+    decrypted: std::cell::Cell<Option<(u64, (usize, usize))>>,
 }
 
 impl Feed {
@@ -255,8 +347,12 @@ impl Feed {
             diag: DiagCache::default(),
             diag_dirty: true,
             diag_at: None,
+            diag_cost: Duration::ZERO,
             finished: false,
             keys: summary,
+            generation: 0,
+            order: None,
+            decrypted: std::cell::Cell::new(None),
         }
     }
 
@@ -268,6 +364,7 @@ impl Feed {
         };
         self.log.record(&meta, &processed, start);
         self.diag_dirty = true;
+        self.generation += 1;
         true
     }
 
@@ -277,6 +374,7 @@ impl Feed {
             self.pipeline.finish();
             self.finished = true;
             self.diag_dirty = true;
+            self.generation += 1;
         }
     }
 
@@ -293,26 +391,60 @@ impl Feed {
         self.pipeline.decoder.stats().ipsec_packets()
     }
 
-    fn refresh_diagnoses(&mut self) {
-        let due = self.finished || self.diag_at.is_none_or(|t| t.elapsed() >= DIAGNOSES_EVERY);
-        if self.diag_dirty && due {
-            self.diag = DiagCache::build(self.pipeline.tracker.diagnoses());
-            self.diag_dirty = false;
-            self.diag_at = Some(Instant::now());
+    /// Recomputes the diagnoses if packets came since, at most once a second and at most a
+    /// tenth of the time (with 100,000 SAs they take most of a second, and the worker must
+    /// keep reading packets). The worker calls this on its tick, not when answering a key, so
+    /// a key press does not wait for it; true if they were recomputed.
+    pub fn refresh_diagnoses(&mut self) -> bool {
+        let every = DIAGNOSES_EVERY.max(self.diag_cost * 10);
+        let due = self.finished || self.diag_at.is_none_or(|t| t.elapsed() >= every);
+        if !(self.diag_dirty && due) {
+            return false;
         }
+        let start = Instant::now();
+        self.diag = DiagCache::build(self.pipeline.tracker.diagnoses());
+        self.diag_cost = start.elapsed();
+        self.diag_dirty = false;
+        self.generation += 1;
+        self.diag_at = Some(Instant::now());
+        true
     }
 
     /// The data of the requested view, cut to its window.
     pub fn snapshot(&mut self, req: &ViewRequest, run: &RunInfo) -> Snapshot {
-        self.refresh_diagnoses();
+        // The first snapshot, and the one after the end, have them at once; otherwise the
+        // worker's tick refreshes them.
+        if self.diag_at.is_none() || self.finished {
+            self.refresh_diagnoses();
+        }
+        let cached = self.order.take().filter(|c| c.fits(req, self.generation));
+        let order = match (req.view, cached) {
+            (View::Ladder | View::Packets, _) => None,
+            (_, Some(c)) => Some(c),
+            (view, None) => Some(OrderCache {
+                view,
+                sort: req.sort,
+                reverse: req.reverse,
+                filter: req.filter.clone(),
+                generation: self.generation,
+                order: match view {
+                    View::Tunnels => self.tunnel_order(req),
+                    View::IkeSas => self.ike_order(req),
+                    View::IpsecSas => self.ipsec_order(req),
+                    _ => self.diagnosis_order(req),
+                },
+            }),
+        };
+        let rows = order.as_ref().map_or(&[][..], |c| &c.order[..]);
         let body = match req.view {
-            View::Tunnels => self.tunnels(req),
-            View::IkeSas => self.ike_sas(req),
-            View::IpsecSas => self.ipsec_sas(req),
+            View::Tunnels => self.tunnels(req, rows),
+            View::IkeSas => self.ike_sas(req, rows),
+            View::IpsecSas => self.ipsec_sas(req, rows),
             View::Ladder => Body::Ladder(self.ladder(req)),
-            View::Diagnoses => self.diagnoses(req),
+            View::Diagnoses => self.diagnoses(req, rows),
             View::Packets => Body::Packets(self.packets_view(req)),
         };
+        self.order = order;
         Snapshot {
             seq: req.seq,
             view: req.view,
@@ -325,11 +457,19 @@ impl Feed {
     fn status(&self, run: &RunInfo) -> Status {
         let t = self.tracker();
         let stats = self.pipeline.decoder.stats();
-        let (mut decrypted, mut total) = (0, 0);
-        for (_, sa) in t.ike_sas() {
-            total += 1;
-            decrypted += usize::from(sa.decrypted > 0);
-        }
+        let (decrypted, total) = match self.decrypted.get() {
+            Some((g, d)) if g == self.generation => d,
+            _ => {
+                let (mut decrypted, mut total) = (0, 0);
+                for (_, sa) in t.ike_sas() {
+                    total += 1;
+                    decrypted += usize::from(sa.decrypted > 0);
+                }
+                self.decrypted
+                    .set(Some((self.generation, (decrypted, total))));
+                (decrypted, total)
+            }
+        };
         let ts = t.stats();
         Status {
             state: run.state.clone(),
@@ -376,15 +516,14 @@ impl Feed {
         f.addr(tn.peers[0])
             || f.addr(tn.peers[1])
             || f.text(t.session(tn).status.name())
-            || newest_ike(t, tn).is_some_and(|sa| f.text(&sa.overall_state()))
+            || newest_ike(t, tn).is_some_and(|sa| ike_state_names(sa).iter().any(|n| f.text(n)))
             || self
                 .diag
-                .list
-                .iter()
-                .any(|d| parse_tunnel(&d.tunnel) == Some(tn.peers) && f.text(d.code.code()))
+                .of_tunnel(&tn.peers)
+                .any(|d| f.text(d.code.code()))
     }
 
-    fn tunnels(&self, req: &ViewRequest) -> Body {
+    fn tunnel_order(&self, req: &ViewRequest) -> Vec<RowKey> {
         let t = self.tracker();
         let now = t.now();
         let mut f = Filter::new(&req.filter);
@@ -394,23 +533,23 @@ impl Feed {
             .collect();
         let items = matching.iter();
         let key = |id: &Id| RowKey::Tunnel(*id);
-        let placed = match req.sort {
-            1 => place(
+        match req.sort {
+            1 => sorted(
                 items.map(|(id, tn)| (key(id), (status_rank(t.session(tn).status), tn.peers))),
-                req,
+                req.reverse,
             ),
-            2 => place(
+            2 => sorted(
                 items.map(|(id, tn)| (key(id), (tn.first_seen, tn.peers))),
-                req,
+                req.reverse,
             ),
-            3 => place(
+            3 => sorted(
                 items.map(|(id, tn)| {
                     let r = rate(tn, now, 0) + rate(tn, now, 1);
                     (key(id), (Reverse((r * 1000.0) as u64), tn.peers))
                 }),
-                req,
+                req.reverse,
             ),
-            4 => place(
+            4 => sorted(
                 items.map(|(id, tn)| {
                     let w = self.diag.by_tunnel.get(&tn.peers);
                     (
@@ -418,10 +557,16 @@ impl Feed {
                         (Reverse(w.map(|w| (w.severity, w.count))), tn.peers),
                     )
                 }),
-                req,
+                req.reverse,
             ),
-            _ => place(items.map(|(id, tn)| (key(id), tn.peers)), req),
-        };
+            _ => sorted(items.map(|(id, tn)| (key(id), tn.peers)), req.reverse),
+        }
+    }
+
+    fn tunnels(&self, req: &ViewRequest, order: &[RowKey]) -> Body {
+        let t = self.tracker();
+        let now = t.now();
+        let placed = window(order, req);
         let rows = placed
             .keys
             .iter()
@@ -477,9 +622,7 @@ impl Feed {
         let [a, b] = tn.peers;
         let mut lines: Vec<String> = self
             .diag
-            .list
-            .iter()
-            .filter(|d| parse_tunnel(&d.tunnel) == Some(tn.peers))
+            .of_tunnel(&tn.peers)
             .map(|d| {
                 format!(
                     "{} {}: {}",
@@ -535,20 +678,13 @@ impl Feed {
         }
         f.addr(sa.initiator.addr)
             || f.addr(sa.responder.addr)
-            || f.text(&sa.overall_state())
-            || f.text(&sa.cookies())
-            || [Role::Initiator, Role::Responder]
-                .iter()
-                .any(|r| f.text(&side_state(sa, *r)))
+            || ike_state_names(sa).iter().any(|n| f.text(n))
+            || f.cookies(sa)
             || sa.identity.iter().flatten().any(|i| f.text(i.as_ref()))
-            || self
-                .diag
-                .list
-                .iter()
-                .any(|d| d.ike_sa.as_deref() == Some(&sa.cookies()) && f.text(d.code.code()))
+            || self.diag.of_ike(sa).any(|d| f.text(d.code.code()))
     }
 
-    fn ike_sas(&self, req: &ViewRequest) -> Body {
+    fn ike_order(&self, req: &ViewRequest) -> Vec<RowKey> {
         let t = self.tracker();
         let now = t.now();
         let mut f = Filter::new(&req.filter);
@@ -558,37 +694,39 @@ impl Feed {
             .collect();
         let items = matching.iter();
         let key = |id: &Id| RowKey::Ike(*id);
-        let placed = match req.sort {
-            1 => place(
+        match req.sort {
+            1 => sorted(
                 items.map(|(id, sa)| {
                     (
                         key(id),
-                        (
-                            ike_status_rank(ike_status(sa)),
-                            sa.overall_state(),
-                            sa.conn_id,
-                        ),
+                        (ike_status_rank(ike_status(sa)), state_key(sa), sa.conn_id),
                     )
                 }),
-                req,
+                req.reverse,
             ),
-            2 => place(
+            2 => sorted(
                 items.map(|(id, sa)| (key(id), (sa.initiator.addr, sa.responder.addr, sa.conn_id))),
-                req,
+                req.reverse,
             ),
-            3 => place(
+            3 => sorted(
                 items.map(|(id, sa)| (key(id), (sa.first_seen, sa.conn_id))),
-                req,
+                req.reverse,
             ),
-            4 => place(
+            4 => sorted(
                 items.map(|(id, sa)| {
                     let life = sa.remaining_lifetime(now);
                     (key(id), (life.is_none(), life, sa.conn_id))
                 }),
-                req,
+                req.reverse,
             ),
-            _ => place(items.map(|(id, sa)| (key(id), sa.conn_id)), req),
-        };
+            _ => sorted(items.map(|(id, sa)| (key(id), sa.conn_id)), req.reverse),
+        }
+    }
+
+    fn ike_sas(&self, req: &ViewRequest, order: &[RowKey]) -> Body {
+        let t = self.tracker();
+        let now = t.now();
+        let placed = window(order, req);
         let rows = placed
             .keys
             .iter()
@@ -673,6 +811,21 @@ impl Feed {
         pairs
     }
 
+    /// The pair whose row is `id` (the first SA of its quick mode in table order): the other
+    /// SA of the same quick mode, if any.
+    fn pair_of(&self, id: Id) -> Pair {
+        let t = self.tracker();
+        let b = t.ipsec_sa(id).and_then(|sa| {
+            let (ike, mid) = (sa.ike_sa?, sa.message_id?);
+            t.tunnel(sa.tunnel)?.ipsec_sas.iter().copied().find(|o| {
+                *o != id
+                    && t.ipsec_sa(*o)
+                        .is_some_and(|x| x.ike_sa == Some(ike) && x.message_id == Some(mid))
+            })
+        });
+        Pair { a: id, b }
+    }
+
     /// The pair's SAs as (inbound, outbound) of its local peer, and that peer.
     fn orient<'t>(&'t self, p: &Pair) -> Option<Oriented<'t>> {
         let t = self.tracker();
@@ -707,17 +860,15 @@ impl Feed {
         f.addr(o.local)
             || f.addr(o.remote)
             || sas.iter().flatten().any(|sa| {
-                f.text(&format!("0x{:08x}", sa.spi))
-                    || f.text(&transform(sa))
+                f.spi(sa.spi)
+                    || (f.has_letters && f.text(&transform(sa)))
                     || sa.local_ident.as_deref().is_some_and(|i| f.text(i))
                     || sa.remote_ident.as_deref().is_some_and(|i| f.text(i))
                     || f.text(if sa.is_alive() { "active" } else { "deleted" })
             })
     }
 
-    fn ipsec_sas(&self, req: &ViewRequest) -> Body {
-        let t = self.tracker();
-        let now = t.now();
+    fn ipsec_order(&self, req: &ViewRequest) -> Vec<RowKey> {
         let mut f = Filter::new(&req.filter);
         let pairs = self.ipsec_pairs();
         let matching: Vec<(Id, Oriented<'_>)> = pairs
@@ -730,50 +881,55 @@ impl Feed {
         let sum = |o: &Oriented<'_>, g: fn(&IpsecSa) -> u64| -> u64 {
             o.inbound.map_or(0, g) + o.outbound.map_or(0, g)
         };
-        let placed = match req.sort {
-            1 => place(
+        match req.sort {
+            1 => sorted(
                 items.map(|(id, o)| {
                     let spi = o.inbound.or(o.outbound).map_or(0, |s| s.spi);
                     (key(id), spi)
                 }),
-                req,
+                req.reverse,
             ),
-            2 => place(
+            2 => sorted(
                 items.map(|(id, o)| (key(id), Reverse(sum(o, |s| s.packets)))),
-                req,
+                req.reverse,
             ),
-            3 => place(
+            3 => sorted(
                 items.map(|(id, o)| {
                     (
                         key(id),
                         Reverse(sum(o, |s| s.decrypt_failures + s.icv_failures)),
                     )
                 }),
-                req,
+                req.reverse,
             ),
-            4 => place(
+            4 => sorted(
                 items.map(|(id, o)| (key(id), Reverse(sum(o, |s| s.seq.missing)))),
-                req,
+                req.reverse,
             ),
-            _ => place(
+            _ => sorted(
                 items.map(|(id, o)| {
                     (
                         key(id),
                         (o.local, o.remote, o.inbound.map(|s| s.first_frame)),
                     )
                 }),
-                req,
+                req.reverse,
             ),
-        };
-        let by_id: HashMap<Id, &Oriented<'_>> =
-            placed_lookup(&placed, matching.iter().map(|(id, o)| (*id, o)));
+        }
+    }
+
+    fn ipsec_sas(&self, req: &ViewRequest, order: &[RowKey]) -> Body {
+        let t = self.tracker();
+        let now = t.now();
+        let placed = window(order, req);
         let rows = placed
             .keys
             .iter()
             .filter_map(|k| match k {
-                RowKey::Ipsec(id) => by_id.get(id).map(|o| ipsec_row(t, o, now)),
+                RowKey::Ipsec(id) => self.orient(&self.pair_of(*id)),
                 _ => None,
             })
+            .map(|o| ipsec_row(t, &o, now))
             .collect();
         let (target, detail) = match placed.key {
             Some(RowKey::Ipsec(id)) => (
@@ -781,10 +937,8 @@ impl Feed {
                     focus: Some(Focus::Ipsec(id)),
                     frame: None,
                 },
-                matching
-                    .iter()
-                    .find(|(i, _)| *i == id)
-                    .map(|(_, o)| ipsec_detail(o, now))
+                self.orient(&self.pair_of(id))
+                    .map(|o| ipsec_detail(&o, now))
                     .unwrap_or_default(),
             ),
             _ => (Target::default(), Vec::new()),
@@ -797,40 +951,54 @@ impl Feed {
 
     // ------------------------------------------------------------------ diagnoses
 
-    fn diagnoses(&self, req: &ViewRequest) -> Body {
+    fn diagnosis_order(&self, req: &ViewRequest) -> Vec<RowKey> {
         let f = Filter::new(&req.filter);
-        let list = &self.diag.list;
-        let matching: Vec<(u64, &Diagnosis)> = list
+        let matching: Vec<(u64, &Diagnosis)> = self
+            .diag
+            .keys
             .iter()
-            .filter(|d| {
+            .copied()
+            .zip(&self.diag.list)
+            .filter(|(_, d)| {
                 f.is_empty()
                     || f.text(d.code.code())
                     || f.text(d.code.title())
                     || f.text(&d.tunnel)
                     || f.text(&d.message)
             })
-            .map(|d| (diag_key(d), d))
             .collect();
         let items = matching.iter();
         let key = |k: &u64| RowKey::Diagnosis(*k);
         let first = |d: &Diagnosis| d.frames.first().copied().unwrap_or(0);
-        let placed = match req.sort {
-            1 => place(
+        match req.sort {
+            1 => sorted(
                 items.map(|(k, d)| (key(k), (Reverse(d.severity), first(d)))),
-                req,
+                req.reverse,
             ),
-            2 => place(items.map(|(k, d)| (key(k), (d.code, first(d)))), req),
-            3 => place(
+            2 => sorted(
+                items.map(|(k, d)| (key(k), (d.code, first(d)))),
+                req.reverse,
+            ),
+            3 => sorted(
                 items.map(|(k, d)| (key(k), (d.tunnel.clone(), first(d)))),
-                req,
+                req.reverse,
             ),
-            _ => place(items.map(|(k, d)| (key(k), (first(d), d.code))), req),
-        };
-        let find = |k: &RowKey| {
-            matching
-                .iter()
-                .find(|(x, _)| RowKey::Diagnosis(*x) == *k)
-                .map(|(_, d)| *d)
+            _ => sorted(
+                items.map(|(k, d)| (key(k), (first(d), d.code))),
+                req.reverse,
+            ),
+        }
+    }
+
+    fn diagnoses(&self, req: &ViewRequest, order: &[RowKey]) -> Body {
+        let placed = window(order, req);
+        let find = |k: &RowKey| match k {
+            RowKey::Diagnosis(x) => self
+                .diag
+                .key_index
+                .get(x)
+                .and_then(|i| self.diag.list.get(*i)),
+            _ => None,
         };
         let rows = placed
             .keys
@@ -1209,21 +1377,6 @@ struct Oriented<'t> {
     outbound: Option<&'t IpsecSa>,
 }
 
-fn placed_lookup<'a, 't>(
-    placed: &Placed,
-    items: impl Iterator<Item = (Id, &'a Oriented<'t>)>,
-) -> HashMap<Id, &'a Oriented<'t>> {
-    let wanted: std::collections::HashSet<Id> = placed
-        .keys
-        .iter()
-        .filter_map(|k| match k {
-            RowKey::Ipsec(id) => Some(*id),
-            _ => None,
-        })
-        .collect();
-    items.filter(|(id, _)| wanted.contains(id)).collect()
-}
-
 fn transform(sa: &IpsecSa) -> String {
     sa.policy
         .as_ref()
@@ -1355,12 +1508,20 @@ fn newest_ike<'t>(t: &'t Tracker, tn: &Tunnel) -> Option<&'t IkeSa> {
     tn.ike_sas.iter().rev().find_map(|id| t.ike_sa(*id))
 }
 
-/// Packets per second in one direction over the last 5 s of capture time.
+/// Packets per second in one direction over the last 5 s of capture time (no allocation: it
+/// runs for every tunnel when sorting by rate).
 fn rate(tn: &Tunnel, now: Timestamp, dir: usize) -> f64 {
     let Some(r) = &tn.rates else { return 0.0 };
-    let s = r.series(dir, now.secs);
-    let last: u64 = s.iter().rev().take(5).sum();
-    last as f64 / 5.0
+    let Some(b) = r.buckets.get(dir) else {
+        return 0.0;
+    };
+    let lag = now.secs - r.newest;
+    let sum: u64 = (0..5i64)
+        .filter_map(|age| usize::try_from(age - lag).ok())
+        .filter_map(|i| b.get(i))
+        .map(|x| u64::from(*x))
+        .sum();
+    sum as f64 / 5.0
 }
 
 /// Worst first: down, negotiating, up without IKE, idle, active.
@@ -1390,6 +1551,38 @@ fn ike_status_rank(s: IkeStatus) -> u8 {
         IkeStatus::Deleted => 2,
         IkeStatus::Active => 3,
     }
+}
+
+/// The state names of an IKE SA a filter can match, without allocating: each side's
+/// `show crypto isakmp sa` state and debug state (IKEv1), or IKEv2 states and status.
+fn ike_state_names(sa: &IkeSa) -> [&'static str; 4] {
+    if sa.version == 2 {
+        let status = match &sa.outcome {
+            Some(Outcome::Deleted { .. }) => "DELETE",
+            Some(Outcome::Failed { .. } | Outcome::Abandoned { .. }) => "FAILED",
+            None => sa.v2_state.iter().min().map_or("", |s| s.status()),
+        };
+        return [sa.v2_state[0].name(), sa.v2_state[1].name(), status, ""];
+    }
+    let isakmp = |r: Role| sa.isakmp_state(r).map_or("", |s| s.name());
+    [
+        isakmp(Role::Initiator),
+        isakmp(Role::Responder),
+        sa.state[0].name(),
+        sa.state[1].name(),
+    ]
+}
+
+/// Sort key of an IKE SA's state: the less advanced side's.
+fn state_key(sa: &IkeSa) -> (u8, Option<IsakmpSaState>, Option<V2State>) {
+    let v1 = [Role::Initiator, Role::Responder]
+        .iter()
+        .filter_map(|r| sa.isakmp_state(*r))
+        .min();
+    let v2 = (sa.version == 2)
+        .then(|| sa.v2_state.iter().copied().min())
+        .flatten();
+    (sa.version, v1, v2)
 }
 
 /// One side's state: `MM_KEY_EXCH (IKE_I_MM5)`, `READY`, or `-` without an SA.

@@ -265,7 +265,9 @@ impl Run {
             let now = Instant::now();
             let due = now.duration_since(last_snapshot) >= TICK
                 && (dirty || now.duration_since(last_sent) >= Duration::from_secs(1));
-            if asked || due {
+            // Diagnoses on the tick only, never in answer to a key (they can take long).
+            let diagnosed = !asked && due && self.feed.refresh_diagnoses();
+            if asked || due || diagnosed {
                 if !self.send_snapshot() {
                     return;
                 }
