@@ -224,7 +224,9 @@ fn main() {
     let mut extra = Extra {
         src: FileSource::open(&path).unwrap(),
     };
-    for (name, setup) in &cases {
+    // IKESCOPE_BENCH_CASES=IPsec runs only the cases whose name contains it (for profiling).
+    let only = std::env::var("IKESCOPE_BENCH_CASES").unwrap_or_default();
+    for (name, setup) in cases.iter().filter(|(n, _)| n.contains(only.as_str())) {
         case(
             &mut feed,
             &mut extra,

@@ -173,8 +173,32 @@ impl<'a> Filter<'a> {
     fn addr(&mut self, a: IpAddr) -> bool {
         use std::fmt::Write as _;
         self.buf.clear();
-        let _ = write!(self.buf, "{a}");
+        match a {
+            // Dotted quads by hand: this runs for every SA when filtering 100,000 of them.
+            IpAddr::V4(v4) => {
+                for (i, o) in v4.octets().iter().enumerate() {
+                    if i > 0 {
+                        self.buf.push('.');
+                    }
+                    if *o >= 100 {
+                        self.buf.push(char::from(b'0' + o / 100));
+                    }
+                    if *o >= 10 {
+                        self.buf.push(char::from(b'0' + o / 10 % 10));
+                    }
+                    self.buf.push(char::from(b'0' + o % 10));
+                }
+            }
+            IpAddr::V6(_) => {
+                let _ = write!(self.buf, "{a}");
+            }
+        }
         icontains(&self.buf, self.needle)
+    }
+
+    /// State names and diagnosis codes are words: a needle without letters cannot match.
+    fn word(&self, hay: &str) -> bool {
+        self.has_letters && icontains(hay, self.needle)
     }
 
     /// "initiator_cookie/responder_cookie", only if the needle could be part of one.
@@ -515,12 +539,14 @@ impl Feed {
         let t = self.tracker();
         f.addr(tn.peers[0])
             || f.addr(tn.peers[1])
-            || f.text(t.session(tn).status.name())
-            || newest_ike(t, tn).is_some_and(|sa| ike_state_names(sa).iter().any(|n| f.text(n)))
-            || self
-                .diag
-                .of_tunnel(&tn.peers)
-                .any(|d| f.text(d.code.code()))
+            || (f.has_letters
+                && (f.word(t.session(tn).status.name())
+                    || newest_ike(t, tn)
+                        .is_some_and(|sa| ike_state_names(sa).iter().any(|n| f.word(n)))
+                    || self
+                        .diag
+                        .of_tunnel(&tn.peers)
+                        .any(|d| f.word(d.code.code()))))
     }
 
     fn tunnel_order(&self, req: &ViewRequest) -> Vec<RowKey> {
@@ -678,10 +704,10 @@ impl Feed {
         }
         f.addr(sa.initiator.addr)
             || f.addr(sa.responder.addr)
-            || ike_state_names(sa).iter().any(|n| f.text(n))
+            || (f.has_letters && ike_state_names(sa).iter().any(|n| f.word(n)))
             || f.cookies(sa)
             || sa.identity.iter().flatten().any(|i| f.text(i.as_ref()))
-            || self.diag.of_ike(sa).any(|d| f.text(d.code.code()))
+            || (f.has_letters && self.diag.of_ike(sa).any(|d| f.word(d.code.code())))
     }
 
     fn ike_order(&self, req: &ViewRequest) -> Vec<RowKey> {
@@ -782,30 +808,30 @@ impl Feed {
 
     // ------------------------------------------------------------------ IPsec SAs
 
-    /// IPsec SAs paired by the quick mode (or child SA exchange) that made them.
+    /// IPsec SAs paired by the quick mode (or child SA exchange) that made them: sorted by
+    /// (IKE SA, message ID, id), so pairs are neighbours (no hashing of 200,000 keys).
     fn ipsec_pairs(&self) -> Vec<Pair> {
         let t = self.tracker();
         let mut pairs: Vec<Pair> = Vec::new();
-        let mut index: HashMap<(Id, u32), usize> = HashMap::new();
+        let mut linked: Vec<(Id, u32, Id)> = Vec::new();
         for (id, sa) in t.ipsec_sas() {
-            if let (Some(ike), Some(mid)) = (sa.ike_sa, sa.message_id) {
-                match index.get(&(ike, mid)) {
-                    Some(&i) => {
-                        if let Some(p) = pairs.get_mut(i)
-                            && p.b.is_none()
-                        {
-                            p.b = Some(id);
-                            continue;
-                        }
-                        pairs.push(Pair { a: id, b: None });
-                    }
-                    None => {
-                        index.insert((ike, mid), pairs.len());
-                        pairs.push(Pair { a: id, b: None });
-                    }
+            match (sa.ike_sa, sa.message_id) {
+                (Some(ike), Some(mid)) => linked.push((ike, mid, id)),
+                _ => pairs.push(Pair { a: id, b: None }),
+            }
+        }
+        linked.sort_unstable();
+        let mut rest = linked.as_slice();
+        while let Some(((ike, mid, a), tail)) = rest.split_first() {
+            match tail.first() {
+                Some((i, m, b)) if i == ike && m == mid => {
+                    pairs.push(Pair { a: *a, b: Some(*b) });
+                    rest = tail.get(1..).unwrap_or_default();
                 }
-            } else {
-                pairs.push(Pair { a: id, b: None });
+                _ => {
+                    pairs.push(Pair { a: *a, b: None });
+                    rest = tail;
+                }
             }
         }
         pairs
@@ -1718,4 +1744,106 @@ fn seconds_between(start: Timestamp, ts: Timestamp) -> f64 {
 pub(crate) fn time_of_day(ts: Timestamp) -> String {
     let s = rfc3339(ts);
     s.get(11..19).unwrap_or(&s).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+
+    #[test]
+    fn hand_formatted_ipv4_matches_display() {
+        for o in [0u8, 1, 9, 10, 42, 99, 100, 109, 110, 199, 200, 255] {
+            let a = IpAddr::V4(Ipv4Addr::new(o, 255 - o, o / 2, 7));
+            let mut f = Filter::new("x");
+            f.addr(a);
+            assert_eq!(f.buf, a.to_string());
+        }
+        let mut f = Filter::new("0.2.1");
+        assert!(f.addr("192.0.2.10".parse().unwrap()));
+        assert!(!f.addr("192.0.3.1".parse().unwrap()));
+        let mut f = Filter::new("DB8::");
+        assert!(f.addr("2001:db8::1".parse().unwrap()));
+    }
+
+    fn req(selected: usize, offset: usize, height: usize) -> ViewRequest {
+        ViewRequest {
+            selected,
+            offset,
+            ..ViewRequest::new(View::Packets, height)
+        }
+    }
+
+    fn frames(n: u64) -> Vec<RowKey> {
+        (1..=n).map(RowKey::Frame).collect()
+    }
+
+    #[test]
+    fn window_clamps_and_follows() {
+        let order = frames(100);
+        // The selection stays visible, the window full.
+        let p = window(&order, &req(50, 0, 10));
+        assert_eq!((p.selected, p.offset, p.keys.len()), (50, 41, 10));
+        assert_eq!(p.key, Some(RowKey::Frame(51)));
+        let p = window(&order, &req(500, 95, 10));
+        assert_eq!((p.selected, p.offset), (99, 90));
+        // Fewer rows than the height: from the top.
+        let p = window(&frames(3), &req(2, 2, 10));
+        assert_eq!((p.selected, p.offset, p.keys.len()), (2, 0, 3));
+        // Empty.
+        let p = window(&[], &req(5, 5, 10));
+        assert_eq!((p.selected, p.offset, p.key), (0, 0, None));
+    }
+
+    #[test]
+    fn window_keeps_a_frozen_row_on_its_line() {
+        // Row 30 was on the 4th line (offset 27); five rows arrived above it.
+        let mut order = frames(100);
+        order.splice(0..0, (1000..1005).map(RowKey::Frame));
+        let r = ViewRequest {
+            anchor: Some(RowKey::Frame(31)),
+            ..req(30, 27, 10)
+        };
+        let p = window(&order, &r);
+        assert_eq!(p.key, Some(RowKey::Frame(31)));
+        assert_eq!((p.selected, p.offset), (35, 32));
+    }
+
+    #[test]
+    fn window_goes_to_a_frame_or_the_nearest() {
+        let order: Vec<RowKey> = [3u64, 7, 20, 40]
+            .iter()
+            .map(|f| RowKey::Frame(*f))
+            .collect();
+        let go = |f| {
+            window(
+                &order,
+                &ViewRequest {
+                    goto_frame: Some(f),
+                    ..req(0, 0, 2)
+                },
+            )
+            .key
+        };
+        assert_eq!(go(20), Some(RowKey::Frame(20)));
+        assert_eq!(go(18), Some(RowKey::Frame(20)));
+        assert_eq!(go(1), Some(RowKey::Frame(3)));
+    }
+
+    #[test]
+    fn sorted_breaks_ties_by_identity_and_reverses() {
+        let items = [
+            (RowKey::Frame(2), 1),
+            (RowKey::Frame(1), 1),
+            (RowKey::Frame(3), 0),
+        ];
+        assert_eq!(
+            sorted(items.iter().copied(), false),
+            vec![RowKey::Frame(3), RowKey::Frame(1), RowKey::Frame(2)]
+        );
+        assert_eq!(
+            sorted(items.iter().copied(), true),
+            vec![RowKey::Frame(2), RowKey::Frame(1), RowKey::Frame(3)]
+        );
+    }
 }
