@@ -299,12 +299,13 @@ const fn num(title: &'static str, width: u16, prio: u8) -> Col {
     }
 }
 
-/// The columns that fit, by priority, in their own order.
-fn fit(cols: &[Col], width: u16) -> Vec<usize> {
+/// The columns that fit, by priority, in their own order. The fill column gets the width its
+/// content wants (`fill_want`) before columns less important than it.
+fn fit(cols: &[Col], width: u16, fill_want: u16) -> Vec<usize> {
     let mut order: Vec<usize> = (0..cols.len()).collect();
     order.sort_by_key(|i| cols.get(*i).map_or(u8::MAX, |c| c.prio));
     let mut used: u16 = 2; // the selection marker
-    let mut chosen = Vec::new();
+    let mut chosen: Vec<usize> = Vec::new();
     for i in order {
         let Some(c) = cols.get(i) else { continue };
         let w = c.width + u16::from(!chosen.is_empty());
@@ -313,8 +314,40 @@ fn fit(cols: &[Col], width: u16) -> Vec<usize> {
             chosen.push(i);
         }
     }
+    if let Some(fill) = chosen.iter().find_map(|i| cols.get(*i).filter(|c| c.fill)) {
+        let extra = fill_want.saturating_sub(fill.width);
+        // Drop the least important columns (a whole priority at a time) until it fits.
+        while used + extra > width {
+            let Some(worst) = chosen
+                .iter()
+                .filter_map(|i| cols.get(*i))
+                .map(|c| c.prio)
+                .filter(|p| *p > fill.prio)
+                .max()
+            else {
+                break;
+            };
+            chosen.retain(|i| {
+                let Some(c) = cols.get(*i) else { return false };
+                if c.prio == worst {
+                    used -= c.width + 1;
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+    }
     chosen.sort_unstable();
     chosen
+}
+
+/// The widest text, for a fill column.
+fn widest<'a>(texts: impl Iterator<Item = &'a str>) -> u16 {
+    texts
+        .map(|t| u16::try_from(t.chars().count()).unwrap_or(u16::MAX))
+        .max()
+        .unwrap_or(0)
 }
 
 /// Draws a list as a table: the title line, the header with the sort column marked, and the
@@ -328,10 +361,11 @@ fn table(
     sort_col: Option<usize>,
     app: &App,
     rows: Vec<Vec<Cell<'static>>>,
+    fill_want: u16,
     offset: usize,
     theme: Theme,
 ) {
-    let chosen = fit(cols, area.width);
+    let chosen = fit(cols, area.width, fill_want);
     let (_, reverse) = app.sort();
     let header = Row::new(chosen.iter().filter_map(|i| {
         let c = cols.get(*i)?;
@@ -435,7 +469,7 @@ fn tunnels(f: &mut Frame<'_>, area: Rect, app: &App, w: &Window<TunnelRow>, them
         num("pkt/s ←", 8, 3),
         col("last 12 s", 12, 5),
         num("age", 6, 4),
-        col("diagnosis", 17, 1),
+        col("diagnosis", 22, 1),
     ];
     let rows = w
         .rows
@@ -475,6 +509,14 @@ fn tunnels(f: &mut Frame<'_>, area: Rect, app: &App, w: &Window<TunnelRow>, them
         sort_col,
         app,
         rows,
+        widest(
+            w.rows
+                .iter()
+                .map(|r| format!("{} <-> {}", r.peers[0], r.peers[1]))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+        ),
         w.offset,
         theme,
     );
@@ -494,7 +536,7 @@ fn ike_sas(f: &mut Frame<'_>, area: Rect, app: &App, w: &Window<IkeRow>, theme: 
         num("rtx", 3, 5),
         col("policy", 37, 6),
         fill("identities", 20, 7),
-        col("diagnosis", 17, 1),
+        col("diagnosis", 22, 1),
     ];
     let rows = w
         .rows
@@ -540,6 +582,7 @@ fn ike_sas(f: &mut Frame<'_>, area: Rect, app: &App, w: &Window<IkeRow>, theme: 
         sort_col,
         app,
         rows,
+        0,
         w.offset,
         theme,
     );
@@ -627,6 +670,7 @@ fn ipsec_sas(f: &mut Frame<'_>, area: Rect, app: &App, w: &Window<IpsecRow>, the
         sort_col,
         app,
         rows,
+        0,
         w.offset,
         theme,
     );
@@ -669,6 +713,7 @@ fn diagnoses(f: &mut Frame<'_>, area: Rect, app: &App, w: &Window<DiagRow>, them
         sort_col,
         app,
         rows,
+        widest(w.rows.iter().map(|r| r.tunnel.as_str())),
         w.offset,
         theme,
     );
