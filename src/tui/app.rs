@@ -20,7 +20,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("/", "filter: address, state, SPI, diagnosis (Esc: undo)"),
     ("Esc", "clear the filter"),
     ("s  r", "next sort column, reverse the order"),
-    ("space", "pause / resume reading"),
+    ("space", "pause / resume (live: the screen holds)"),
     ("f", "freeze the selection on its row as data changes"),
     ("[ ]", "scroll the packet tree"),
     ("?", "this help"),

@@ -265,7 +265,11 @@ impl Run {
                 }
             }
             let now = Instant::now();
-            let due = now.duration_since(last_snapshot) >= tick
+            // A paused live capture keeps reading (pausing must not drop packets) but the
+            // screen holds still: only keys bring a new snapshot.
+            let holding = self.paused && self.pace == Pace::Live;
+            let due = !holding
+                && now.duration_since(last_snapshot) >= tick
                 && (dirty || now.duration_since(last_snapshot) >= Duration::from_secs(1));
             // Diagnoses on the tick only, never in answer to a key (they can take long).
             let diagnosed = !asked && due && self.feed.refresh_diagnoses();
@@ -285,7 +289,7 @@ impl Run {
                 last_snapshot = now;
                 tick = TICK.max(cost * 5);
             }
-            if self.paused || self.ended.is_some() {
+            if (self.paused && !holding) || self.ended.is_some() {
                 match self.control.recv_timeout(TICK) {
                     Ok(Control::Quit) | Err(RecvTimeoutError::Disconnected) => return,
                     Ok(Control::Pause(p)) => {
