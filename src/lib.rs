@@ -14,6 +14,7 @@
 //!   anomaly counted by name. Uses the pure parsers of `ikescope-dissectors`.
 //! - [`keys`]: key material from files: PSKs, DH secrets, ready keys.
 //! - [`present`]: what the user reads.
+//! - [`tui`]: the dashboard (`ikescope tui`): a worker feeds the tracker, the UI draws snapshots.
 
 pub mod capture;
 pub mod decode;
@@ -23,3 +24,4 @@ pub mod pipeline;
 pub mod present;
 pub mod table;
 pub mod track;
+pub mod tui;

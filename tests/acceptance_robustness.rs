@@ -294,9 +294,12 @@ fn generated_captures_decode_like_their_originals() {
             &[]
         };
         let crypto = lost.is_empty();
+        // The one-way capture is the original without the ESP from 192.0.2.2 (one-way.py).
+        let one_way = f.contains(".one-way.");
         let want: Vec<String> = original
             .iter()
             .filter(|o| !lost.contains(&o["position"].as_str().unwrap_or("")))
+            .filter(|o| !(one_way && o["protocol"] == "esp" && o["src"] == "192.0.2.2"))
             .map(|o| signature(o, crypto))
             .collect();
         let got: Vec<String> = objs.iter().map(|o| signature(o, crypto)).collect();

@@ -25,6 +25,9 @@ pub enum Command {
     /// One JSON object per event (SA created, state change, quick mode done, delete,
     /// diagnosis…), in capture order.
     Events(EventsArgs),
+    /// The live dashboard: tunnels, IKE and IPsec SAs, the message ladder, diagnoses and
+    /// packets, replayed from a capture file or watched on an interface (needs a terminal).
+    Tui(TuiArgs),
 }
 
 /// Where packets come from: a capture file, or (feature `live`) an interface.
@@ -134,4 +137,20 @@ pub struct Limits {
     /// Seconds of silence after which a negotiation counts as abandoned.
     #[arg(long, value_name = "SECS", default_value_t = 120)]
     pub negotiation_timeout: i64,
+}
+
+#[derive(Args, Debug)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub input: Input,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+    /// Replay a capture file this many times faster than it was captured (default 1).
+    #[arg(long, value_name = "N", conflicts_with_all = ["instant", "interface"])]
+    pub speed: Option<f64>,
+    /// Load the whole capture file at once instead of replaying it at its own pace.
+    #[arg(long, conflicts_with = "interface")]
+    pub instant: bool,
+    #[command(flatten)]
+    pub limits: Limits,
 }

@@ -89,7 +89,12 @@ pub fn run(args: &DissectArgs) -> Result<(), AppError> {
 }
 
 /// The one-line form (the hot path: no `fmt` machinery for the common fields).
-fn text_line(line: &mut Vec<u8>, meta: &PacketMeta, p: &Processed<'_>, start: Timestamp) {
+pub(crate) fn text_line(
+    line: &mut Vec<u8>,
+    meta: &PacketMeta,
+    p: &Processed<'_>,
+    start: Timestamp,
+) {
     push_u64_padded(line, meta.frame, 6);
     line.push(b' ');
     push_relative_time(line, meta.ts, start);
@@ -301,7 +306,7 @@ fn payload_list_v2(line: &mut Vec<u8>, chain: &V2Chain<'_>) {
     }
 }
 
-pub(super) fn tree_of(p: &Processed<'_>) -> Vec<Node> {
+pub(crate) fn tree_of(p: &Processed<'_>) -> Vec<Node> {
     match p {
         Processed::IkeV1 {
             msg,
@@ -370,7 +375,7 @@ fn exchange_name_v2(t: ikev2::ExchangeType) -> String {
     }
 }
 
-fn v1_payload_names(chain: &V1Chain<'_>) -> Vec<String> {
+pub(crate) fn v1_payload_names(chain: &V1Chain<'_>) -> Vec<String> {
     chain
         .payloads
         .iter()
@@ -382,7 +387,7 @@ fn v1_payload_names(chain: &V1Chain<'_>) -> Vec<String> {
         .collect()
 }
 
-fn v2_payload_names(chain: &V2Chain<'_>) -> Vec<String> {
+pub(crate) fn v2_payload_names(chain: &V2Chain<'_>) -> Vec<String> {
     chain
         .payloads
         .iter()

@@ -5,7 +5,7 @@
 //! or 2 (usage, from clap).
 
 pub mod cli;
-mod dissect;
+pub(crate) mod dissect;
 mod events;
 pub mod format;
 mod keys;
@@ -90,6 +90,7 @@ pub fn cli_main() -> i32 {
         Command::Keys(a) => keys::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Events(a) => events::run(&a),
+        Command::Tui(a) => crate::tui::run(&a),
     };
     match result {
         Ok(()) => exit::OK,

@@ -147,7 +147,7 @@ impl ByPeer {
         b
     }
 
-    fn of<'a>(map: &'a HashMap<IpAddr, Vec<Id>>, peer: IpAddr) -> &'a [Id] {
+    fn of(map: &HashMap<IpAddr, Vec<Id>>, peer: IpAddr) -> &[Id] {
         map.get(&peer).map_or(&[], Vec::as_slice)
     }
 }
@@ -271,9 +271,9 @@ fn show_ipsec_sa(out: &mut String, t: &Tracker, peer: IpAddr, now: Timestamp, id
         // Inbound SAs carry the receiver's view of the proxies already; outbound ones the
         // receiver's (the peer's), so swap them for this peer.
         let (local, rem) = if inbound {
-            (sa.local_ident().clone(), sa.remote_ident().clone())
+            (sa.local_ident(), sa.remote_ident())
         } else {
-            (sa.remote_ident().clone(), sa.local_ident().clone())
+            (sa.remote_ident(), sa.local_ident())
         };
         let key = (
             remote,
@@ -526,7 +526,6 @@ fn ike_details(out: &mut String, sa: &IkeSa, now: Timestamp) {
             role.name(),
             super::format::endpoint(ep.addr, ep.port),
             sa.identity(role)
-                .as_deref()
                 .map_or(String::new(), |i| format!(" id {i}"))
         );
     }
@@ -694,7 +693,7 @@ fn ike_json(t: &Tracker, sa: &IkeSa) -> Value {
         json!({
             "address": sa.endpoint(role).addr.to_string(),
             "port": sa.endpoint(role).port,
-            "identity": sa.identity(role).as_deref(),
+            "identity": sa.identity(role),
             "has_sa": sa.side_seen[role as usize],
             "isakmp_state": if sa.version == 1 { sa.isakmp_state(role).map(|s| s.name()) } else { None },
             "debug_state": if sa.version == 1 { sa.state[role as usize].name() } else { sa.v2_state[role as usize].name() },
@@ -734,8 +733,8 @@ fn ike_json(t: &Tracker, sa: &IkeSa) -> Value {
                 "transform": q.chosen().as_ref().map(ToString::to_string),
                 "offered": q.offered().iter().map(|(_, p)| p.to_string()).collect::<Vec<_>>(),
                 "spis": spi_list(q.spi_initiator, q.spi_responder),
-                "local_ident": q.proxy_initiator().as_deref(),
-                "remote_ident": q.proxy_responder().as_deref(),
+                "local_ident": q.proxy_initiator(),
+                "remote_ident": q.proxy_responder(),
                 "pfs": q.pfs,
                 "decrypted": q.decrypted,
                 "first_frame": q.first_frame,
@@ -831,7 +830,7 @@ fn tunnel_json(t: &Tracker, tn: &Tunnel) -> Value {
         "down_count": tn.down_count,
         "nat_keepalives": tn.nat_keepalives,
         "first_seen": rfc3339(tn.first_seen),
-        "last_seen": rfc3339(tn.last_seen),
+        "last_seen": rfc3339(traffic.last_seen(tn)),
     })
 }
 

@@ -757,6 +757,7 @@ pub struct Tunnel {
     pub ike_sas: Vec<Id>,
     pub ipsec_sas: Vec<Id>,
     pub first_seen: Timestamp,
+    /// Last IKE message or keepalive; ESP/AH is on the SAs (`TunnelTraffic::last_seen`).
     pub last_seen: Timestamp,
     /// Per-second packet counts for rates and sparklines (only when the tracker is asked to
     /// keep them: the dashboard).
@@ -798,6 +799,16 @@ pub struct TunnelTraffic {
     pub last_traffic: [Option<Timestamp>; 2],
     /// First frame of ESP sent as IP protocol 50 (not UDP-encapsulated).
     pub raw_esp_frame: Option<u64>,
+}
+
+impl TunnelTraffic {
+    /// The last time anything of the tunnel was seen: IKE, keepalives or ESP/AH.
+    pub fn last_seen(&self, tunnel: &Tunnel) -> Timestamp {
+        self.last_traffic
+            .iter()
+            .flatten()
+            .fold(tunnel.last_seen, |a, b| a.max(*b))
+    }
 }
 
 /// A `show crypto session`-style summary of a tunnel, computed on demand.
