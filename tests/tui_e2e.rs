@@ -3,7 +3,8 @@
 //! checks the states and diagnoses on screen in several views, and that `q`, Ctrl-C and a
 //! panic all hand the terminal back (alternate screen left, process gone).
 //!
-//! Needs tmux (Debian `tmux`); without it the tests print why and pass.
+//! Needs tmux (Debian `tmux`); without it the tests print why and pass, unless
+//! IKESCOPE_REQUIRE_TMUX is set (CI sets it).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -21,6 +22,11 @@ struct Tmux {
 impl Tmux {
     fn start(name: &str, size: (u16, u16), command: &str, env: &[(&str, &str)]) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
+            // CI installs tmux and sets IKESCOPE_REQUIRE_TMUX, so there a skip is a failure.
+            assert!(
+                std::env::var_os("IKESCOPE_REQUIRE_TMUX").is_none(),
+                "tmux is not installed (Debian: apt-get install tmux)"
+            );
             eprintln!("skipping: tmux is not installed (Debian: apt-get install tmux)");
             return None;
         }
