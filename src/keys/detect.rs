@@ -122,7 +122,10 @@ fn is_toml_header(l: &str) -> bool {
     let Some(inner) = l.strip_prefix("[[").and_then(|r| r.split_once("]]")) else {
         return false;
     };
-    matches!(inner.0.trim(), "psk" | "ike" | "ikev2" | "esp")
+    matches!(
+        inner.0.trim(),
+        "psk" | "ike" | "ikev2" | "esp" | "quick_mode"
+    )
 }
 
 fn is_any_toml_header(l: &str) -> bool {

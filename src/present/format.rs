@@ -5,31 +5,9 @@ use std::net::IpAddr;
 
 use crate::capture::Timestamp;
 
-/// RFC 3339 UTC with nanoseconds: `2026-11-22T05:42:32.055450000Z`.
+/// RFC 3339 UTC with nanoseconds, e.g. `2026-11-22T05:42:32.055450000Z`.
 pub fn rfc3339(ts: Timestamp) -> String {
-    let days = ts.secs.div_euclid(86_400);
-    let secs_of_day = ts.secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:09}Z",
-        secs_of_day / 3600,
-        secs_of_day / 60 % 60,
-        secs_of_day % 60,
-        ts.nanos
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (era * 400 + yoe + i64::from(m <= 2), m, d)
+    ts.rfc3339()
 }
 
 /// Seconds since the epoch, as a JSON number (microsecond precision survives an f64).

@@ -574,8 +574,8 @@ fn ike_details(out: &mut String, sa: &IkeSa, now: Timestamp) {
     if sa.undecrypted > 0 {
         let _ = writeln!(
             out,
-            "  {} encrypted message(s) not decrypted (supply keys with --keys)",
-            sa.undecrypted
+            "  {} encrypted message(s) not decrypted, {} decrypted (no keys given, or keys that do not fit: `ikescope keys` tells which)",
+            sa.undecrypted, sa.decrypted
         );
     }
     for role in [Role::Initiator, Role::Responder] {

@@ -4,6 +4,12 @@
 use serde::Serialize;
 
 use super::diagnosis::Diagnosis;
+use crate::capture::Timestamp;
+
+/// Event times in JSON: RFC 3339 UTC, as `dissect --json` and `report --json` write them.
+fn rfc3339<S: serde::Serializer>(ts: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&ts.rfc3339())
+}
 
 /// One event. Serialised with an `event` tag: `{"event":"state_change", …}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -12,7 +18,8 @@ pub enum Event {
     /// A new IKE SA was seen (its first message).
     IkeSaCreated {
         frame: u64,
-        time: String,
+        #[serde(serialize_with = "rfc3339")]
+        time: Timestamp,
         ike_sa: String,
         conn_id: u32,
         version: u8,
@@ -23,7 +30,8 @@ pub enum Event {
     /// One peer's state changed.
     StateChange {
         frame: u64,
-        time: String,
+        #[serde(serialize_with = "rfc3339")]
+        time: Timestamp,
         ike_sa: String,
         conn_id: u32,
         /// The peer whose state changed, and its role.
@@ -40,7 +48,8 @@ pub enum Event {
     /// Phase 1 (or IKEv2 IKE_AUTH) completed.
     IkeSaEstablished {
         frame: u64,
-        time: String,
+        #[serde(serialize_with = "rfc3339")]
+        time: Timestamp,
         ike_sa: String,
         conn_id: u32,
         policy: String,
@@ -48,7 +57,8 @@ pub enum Event {
     /// A phase-1 negotiation failed or was abandoned.
     IkeSaFailed {
         frame: u64,
-        time: String,
+        #[serde(serialize_with = "rfc3339")]
+        time: Timestamp,
         ike_sa: String,
         conn_id: u32,
         reason: String,
@@ -56,7 +66,8 @@ pub enum Event {
     /// A quick mode (or IKEv2 child SA exchange) completed.
     QuickModeDone {
         frame: u64,
-        time: String,
+        #[serde(serialize_with = "rfc3339")]
+        time: Timestamp,
         ike_sa: String,
         conn_id: u32,
         message_id: String,
@@ -73,7 +84,8 @@ pub enum Event {
     /// A quick mode was refused.
     QuickModeFailed {
         frame: u64,
-        time: String,
+        #[serde(serialize_with = "rfc3339")]
+        time: Timestamp,
         ike_sa: String,
         conn_id: u32,
         message_id: String,
@@ -82,7 +94,8 @@ pub enum Event {
     /// The first packet on an SPI.
     SpiFirstSeen {
         frame: u64,
-        time: String,
+        #[serde(serialize_with = "rfc3339")]
+        time: Timestamp,
         spi: String,
         protocol: &'static str,
         src: String,
@@ -95,7 +108,8 @@ pub enum Event {
     /// A DELETE: of an IKE SA, or of IPsec SAs by SPI.
     Delete {
         frame: u64,
-        time: String,
+        #[serde(serialize_with = "rfc3339")]
+        time: Timestamp,
         ike_sa: String,
         by: String,
         protocol: &'static str,
@@ -105,13 +119,15 @@ pub enum Event {
     /// The IKE SA moved to UDP 4500 (NAT-T).
     NatTFloat {
         frame: u64,
-        time: String,
+        #[serde(serialize_with = "rfc3339")]
+        time: Timestamp,
         ike_sa: String,
     },
     /// DPD: R-U-THERE or its ACK (RFC 3706).
     Dpd {
         frame: u64,
-        time: String,
+        #[serde(serialize_with = "rfc3339")]
+        time: Timestamp,
         ike_sa: String,
         from: String,
         kind: &'static str,

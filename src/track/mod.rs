@@ -461,7 +461,7 @@ impl Tracker {
         if self.config.events {
             self.events.push(Event::IkeSaCreated {
                 frame: meta.frame,
-                time: meta.ts.to_string(),
+                time: meta.ts,
                 ike_sa: format!("{ic}/{rc}"),
                 conn_id,
                 version,
@@ -541,7 +541,7 @@ impl Tracker {
             if events {
                 let ev = Event::NatTFloat {
                     frame: meta.frame,
-                    time: meta.ts.to_string(),
+                    time: meta.ts,
                     ike_sa: sa.cookies(),
                 };
                 self.events.push(ev);
@@ -601,6 +601,12 @@ impl Tracker {
                     exchange_type::MAIN_MODE => sa.mode = Mode::Main,
                     exchange_type::AGGRESSIVE => sa.mode = Mode::Aggressive,
                     _ => {}
+                }
+                // The SA was created by this very message: its event names the mode too.
+                if let Some(Event::IkeSaCreated { conn_id, mode, .. }) = self.events.last_mut()
+                    && *conn_id == sa.conn_id
+                {
+                    *mode = sa.mode.name();
                 }
             }
         }
@@ -732,7 +738,7 @@ impl Tracker {
             if events {
                 new_events.push(Event::IkeSaEstablished {
                     frame: meta.frame,
-                    time: meta.ts.to_string(),
+                    time: meta.ts,
                     ike_sa: sa.cookies(),
                     conn_id: sa.conn_id,
                     policy: sa
@@ -1025,7 +1031,7 @@ impl Tracker {
         if events {
             new_events.push(Event::QuickModeDone {
                 frame: meta.frame,
-                time: meta.ts.to_string(),
+                time: meta.ts,
                 ike_sa,
                 conn_id,
                 message_id: format!("{:08x}", qm.message_id),
@@ -1170,7 +1176,7 @@ impl Tracker {
                         if events {
                             self.events.push(Event::Delete {
                                 frame: m.meta.frame,
-                                time: m.meta.ts.to_string(),
+                                time: m.meta.ts,
                                 ike_sa,
                                 by,
                                 protocol: "isakmp",
@@ -1196,7 +1202,7 @@ impl Tracker {
                         if events {
                             self.events.push(Event::Delete {
                                 frame: m.meta.frame,
-                                time: m.meta.ts.to_string(),
+                                time: m.meta.ts,
                                 ike_sa,
                                 by,
                                 protocol: if protocol == 51 { "ah" } else { "esp" },
@@ -1270,7 +1276,7 @@ impl Tracker {
                 if events {
                     let ev = Event::Dpd {
                         frame: meta.frame,
-                        time: meta.ts.to_string(),
+                        time: meta.ts,
                         ike_sa: sa.cookies(),
                         from: sa.endpoint(sender).addr.to_string(),
                         kind: name,
@@ -1297,7 +1303,7 @@ impl Tracker {
                         if events {
                             self.events.push(Event::IkeSaFailed {
                                 frame: meta.frame,
-                                time: meta.ts.to_string(),
+                                time: meta.ts,
                                 ike_sa: sa.cookies(),
                                 conn_id: sa.conn_id,
                                 reason,
@@ -1348,7 +1354,7 @@ impl Tracker {
                     if events {
                         self.events.push(Event::QuickModeFailed {
                             frame: meta.frame,
-                            time: meta.ts.to_string(),
+                            time: meta.ts,
                             ike_sa: sa.cookies(),
                             conn_id: sa.conn_id,
                             message_id: format!("{mid:08x}"),
@@ -1584,7 +1590,7 @@ impl Tracker {
             if events {
                 new_events.push(Event::IkeSaEstablished {
                     frame: m.meta.frame,
-                    time: m.meta.ts.to_string(),
+                    time: m.meta.ts,
                     ike_sa: sa.cookies(),
                     conn_id: sa.conn_id,
                     policy: sa.v2_chosen().unwrap_or_default().to_string(),
@@ -1777,7 +1783,7 @@ impl Tracker {
         let tunnel = sa.tunnel;
         let first_event = (first && events).then(|| Event::SpiFirstSeen {
             frame: meta.frame,
-            time: meta.ts.to_string(),
+            time: meta.ts,
             spi: format!("0x{spi:08x}"),
             protocol: if protocol == 51 { "ah" } else { "esp" },
             src: meta.src.to_string(),
@@ -2001,7 +2007,7 @@ fn state_event(
 ) -> Event {
     Event::StateChange {
         frame: meta.frame,
-        time: meta.ts.to_string(),
+        time: meta.ts,
         ike_sa: sa.cookies(),
         conn_id: sa.conn_id,
         peer: sa.endpoint(role).addr.to_string(),
