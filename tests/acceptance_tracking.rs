@@ -537,7 +537,7 @@ fn events_of_a_main_mode_tunnel() {
         .map(|c| format!("0x{}", s(c, "spi")))
         .collect();
     assert_eq!(qm_spis, truth_spis, "quick_mode_done SPIs");
-    assert_eq!(qm[0]["message_id"], "bdb4972a");
+    assert_eq!(qm[0]["message_id"], "0xbdb4972a");
     let first_seen: BTreeMap<String, u64> = of("spi_first_seen")
         .iter()
         .map(|e| (s(e, "spi").to_string(), u(e, "frame")))

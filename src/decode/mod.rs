@@ -79,13 +79,13 @@ pub enum Packet<'a> {
 }
 
 impl Packet<'_> {
-    /// The `protocol` of the JSON output: `isakmp`, `esp`, `ah` (IKEv2 is ISAKMP version 2).
+    /// The `protocol` of the JSON output: `isakmp`, `esp`, `ah`, `nat_keepalive` (IKEv2 is ISAKMP version 2).
     pub fn protocol(&self) -> &'static str {
         match self {
             Packet::IkeV1(_) | Packet::IkeV2(_) => "isakmp",
             Packet::Esp(_) => "esp",
             Packet::Ah(_) => "ah",
-            Packet::NatKeepalive => "nat-keepalive",
+            Packet::NatKeepalive => "nat_keepalive",
             Packet::Malformed { protocol, .. } => protocol,
         }
     }
@@ -455,7 +455,7 @@ fn demux<'a>(
                     let m = meta(transport, sp, dp, udp.payload.len());
                     malformed(
                         anomalies,
-                        if on_natt { "udp-4500" } else { "isakmp" },
+                        if on_natt { "udp_4500" } else { "isakmp" },
                         e,
                         m,
                         udp.payload,

@@ -90,6 +90,20 @@ pub fn run(args: &ReportArgs) -> Result<(), AppError> {
     }
 }
 
+/// Whether a diagnosis belongs in the report `--as` this peer: its tunnel ("A <-> B") has the
+/// peer as one of its two ends, compared as addresses (192.0.2.1 is not 192.0.2.10).
+fn concerns(d: &Diagnosis, as_peer: Option<IpAddr>) -> bool {
+    tunnel_has_end(&d.tunnel, as_peer)
+}
+
+fn tunnel_has_end(tunnel: &str, as_peer: Option<IpAddr>) -> bool {
+    as_peer.is_none_or(|p| {
+        tunnel
+            .split(" <-> ")
+            .any(|end| end.trim().parse::<IpAddr>() == Ok(p))
+    })
+}
+
 /// The peers whose side the tables are shown from.
 fn viewpoints(by_peer: &ByPeer, as_peer: Option<IpAddr>) -> Vec<IpAddr> {
     match as_peer {
@@ -189,10 +203,7 @@ pub fn write_text(
         out_text,
         "==================== diagnoses ====================\n"
     );
-    let relevant: Vec<&Diagnosis> = diagnoses
-        .iter()
-        .filter(|d| as_peer.is_none_or(|p| d.tunnel.contains(&p.to_string())))
-        .collect();
+    let relevant: Vec<&Diagnosis> = diagnoses.iter().filter(|d| concerns(d, as_peer)).collect();
     if relevant.is_empty() {
         let _ = writeln!(out_text, "No problems found.\n");
     }
@@ -867,7 +878,8 @@ pub fn write_json(
             .map(|(_, tn)| tunnel_json(t, tn)),
     )?;
     out.write_all(b"],\n\"diagnoses\": ")?;
-    serde_json::to_writer(&mut *out, diagnoses)?;
+    let relevant: Vec<&Diagnosis> = diagnoses.iter().filter(|d| concerns(d, as_peer)).collect();
+    serde_json::to_writer(&mut *out, &relevant)?;
     out.write_all(b",\n\"summary\": ")?;
     let summary = json!({
         "decode": p.decoder.stats(),
@@ -886,4 +898,19 @@ fn write_items(out: &mut dyn Write, items: impl Iterator<Item = Value>) -> io::R
         serde_json::to_writer(&mut *out, &v)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tunnel_has_end;
+
+    #[test]
+    fn as_peer_matches_whole_addresses() {
+        let t = "192.0.2.10 <-> 2001:db8::1";
+        assert!(tunnel_has_end(t, None));
+        assert!(tunnel_has_end(t, Some("192.0.2.10".parse().unwrap())));
+        assert!(tunnel_has_end(t, Some("2001:db8::1".parse().unwrap())));
+        assert!(!tunnel_has_end(t, Some("192.0.2.1".parse().unwrap())));
+        assert!(!tunnel_has_end(t, Some("2001:db8::".parse().unwrap())));
+    }
 }

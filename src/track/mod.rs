@@ -1034,7 +1034,7 @@ impl Tracker {
                 time: meta.ts,
                 ike_sa,
                 conn_id,
-                message_id: format!("{:08x}", qm.message_id),
+                message_id: format!("0x{:08x}", qm.message_id),
                 spis: [qm.spi_initiator, qm.spi_responder]
                     .iter()
                     .flatten()
@@ -1357,7 +1357,7 @@ impl Tracker {
                             time: meta.ts,
                             ike_sa: sa.cookies(),
                             conn_id: sa.conn_id,
-                            message_id: format!("{mid:08x}"),
+                            message_id: format!("0x{mid:08x}"),
                             reason: format!("{name} from {}", sa.endpoint(sender).addr),
                         });
                     }
@@ -2018,6 +2018,6 @@ fn state_event(
             StateName::Phase1(s) => Some(s.isakmp_state().name()),
             _ => None,
         },
-        message_id: message_id.map(|m| format!("{m:08x}")),
+        message_id: message_id.map(|m| format!("0x{m:08x}")),
     }
 }
