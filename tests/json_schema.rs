@@ -1585,3 +1585,27 @@ fn stderr_is_text_and_exit_codes_are_documented() {
         );
     }
 }
+
+#[test]
+fn ikev2_deletes_are_events_too() {
+    let run = ikescope(&[
+        "events",
+        "captures/lab/ikev2-psk-aes128/capture.pcap",
+        "--keys",
+        "captures/lab/ikev2-psk-aes128/keys.toml",
+    ])
+    .ok();
+    let deletes: Vec<Value> = run
+        .lines()
+        .into_iter()
+        .filter(|e| e["event"] == "delete")
+        .collect();
+    // The lab's IKEv2 scenario ends with an INFORMATIONAL exchange deleting the IKE SA.
+    assert!(
+        deletes
+            .iter()
+            .any(|d| d["protocol"] == "isakmp" && d["by"].is_string()),
+        "`{}`: {deletes:?}",
+        run.cmd
+    );
+}

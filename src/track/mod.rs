@@ -1644,6 +1644,32 @@ impl Tracker {
         if child_done {
             self.v2_child_done(id, mid, m.meta);
         }
+        if self.config.events
+            && (delete_ike || !delete_spis.is_empty())
+            && let Some(sa) = self.ike.get(id)
+        {
+            let (ike_sa, by) = (sa.cookies(), m.meta.src.to_string());
+            if !delete_spis.is_empty() {
+                self.events.push(Event::Delete {
+                    frame: m.meta.frame,
+                    time: m.meta.ts,
+                    ike_sa: ike_sa.clone(),
+                    by: by.clone(),
+                    protocol: "esp",
+                    spis: delete_spis.iter().map(|s| format!("0x{s:08x}")).collect(),
+                });
+            }
+            if delete_ike {
+                self.events.push(Event::Delete {
+                    frame: m.meta.frame,
+                    time: m.meta.ts,
+                    ike_sa,
+                    by,
+                    protocol: "isakmp",
+                    spis: Vec::new(),
+                });
+            }
+        }
         for spi in delete_spis {
             if let Some(sid) = self.ipsec.find(&(m.meta.src, spi, 50)) {
                 self.delete_ipsec_pair(sid, m.meta.frame);
